@@ -1,0 +1,137 @@
+"""The ``circularbench`` command: a thin layer over the library API.
+
+Example::
+
+    circularbench corpus sync
+    circularbench index
+    circularbench search "recycling quota for plastic packaging" --jurisdiction DE
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from circularbench.settings import Settings
+
+app = typer.Typer(help="Document-grounded benchmarking assistant for the circular economy.", no_args_is_help=True)
+corpus_app = typer.Typer(help="The corpus: manifest and local copies of the documents.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+console = Console()
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code=1)
+
+
+@corpus_app.command("sync")
+def corpus_sync(
+    no_download: bool = typer.Option(False, "--no-download", help="Only copy from the mirror folder."),
+) -> None:
+    """Fill the data folder's corpus from the mirror folder, or download from source URLs."""
+    from corpus.manifest import ManifestError, load_manifest
+    from corpus.sync import sync_corpus
+
+    settings = Settings()
+    try:
+        manifest = load_manifest(settings.manifest_path)
+    except ManifestError as exc:
+        _fail(str(exc))
+    report = sync_corpus(
+        manifest, settings.corpus_dir, settings.corpus_mirror, download=not no_download,
+        timeout=settings.download_timeout,
+    )
+    for r in report.results:
+        if r.status in ("unavailable", "error"):
+            colour = "yellow" if r.status == "unavailable" else "red"
+            console.print(f"[{colour}]{r.status}[/{colour}] {r.file}: {r.detail}")
+    console.print(
+        f"corpus: {report.count('present')} present, {report.count('copied')} copied, "
+        f"{report.count('downloaded')} downloaded, {report.count('unavailable')} unavailable, "
+        f"{report.count('error')} errors → {settings.corpus_dir}"
+    )
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def index(
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and build it again."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
+) -> None:
+    """Index the synced corpus: only new or changed documents are embedded."""
+    from indexer.pipeline import Indexer
+    from indexer.vector_store import EmbeddingMismatchError
+
+    try:
+        report = Indexer(Settings()).run(rebuild=rebuild, progress=not quiet)
+    except EmbeddingMismatchError as exc:
+        _fail(str(exc))
+    for file, reason in report.skipped:
+        console.print(f"[yellow]skipped[/yellow] {file}: {reason}")
+    console.print(
+        f"index: {report.documents} documents ({len(report.indexed)} indexed, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed, {len(report.skipped)} skipped), {report.pages} pages, "
+        f"{report.chunks_added} chunks added, {report.chunks_total} chunks in total, "
+        f"{report.seconds:.1f} s ({report.embed_seconds:.1f} s embedding)"
+    )
+
+
+@app.command()
+def documents(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List the indexed documents with their chunk counts."""
+    from indexer.ledger import Ledger
+
+    settings = Settings()
+    ledger = Ledger.load(settings.index_dir / "ledger.json")
+    rows = [
+        {
+            "doc_id": doc_id, "jurisdiction": e.record.jurisdiction, "year": e.record.year,
+            "doc_type": e.record.doc_type, "language": e.record.language, "pages": e.pages,
+            "chunks": len(e.chunk_ids), "title": e.record.title,
+        }
+        for doc_id, e in sorted(ledger.documents.items())
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = Table("doc id", "jur.", "year", "type", "lang", "pages", "chunks")
+    for r in rows:
+        table.add_row(r["doc_id"], r["jurisdiction"], str(r["year"] or ""), r["doc_type"], r["language"],
+                      str(r["pages"] or ""), str(r["chunks"]))
+    console.print(table)
+    console.print(f"{len(rows)} documents, {sum(r['chunks'] for r in rows)} chunks")
+
+
+@app.command()
+def search(
+    query: str,
+    k: int = typer.Option(10, "--k", min=1, max=100),
+    jurisdiction: Optional[list[str]] = typer.Option(None, "--jurisdiction", "-j", help="Repeatable."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Hybrid (dense + keyword) search over the index."""
+    from assistant.retriever import HybridRetriever, IndexNotReadyError
+
+    try:
+        retriever = HybridRetriever.open(Settings())
+    except IndexNotReadyError as exc:
+        _fail(str(exc))
+    hits = retriever.search(query, k=k, jurisdictions=jurisdiction or None)
+    if as_json:
+        typer.echo(json.dumps(
+            [{"score": h.score, **h.chunk.model_dump()} for h in hits], ensure_ascii=False, indent=1
+        ))
+        return
+    for n, hit in enumerate(hits, start=1):
+        c = hit.chunk
+        where = f"p. {c.page}" if c.page else (c.section or "—")
+        if c.page and c.section:
+            where += f", {c.section}"
+        console.print(f"[bold][{n}][/bold] {c.file} ({c.jurisdiction}, {c.year or 'n.d.'}, {c.language}) {where}  score={hit.score:.4f}")
+        console.print("    " + " ".join(c.text.split())[:300])

@@ -1,0 +1,172 @@
+"""Incremental, crash-safe indexing of the synced corpus into Chroma and the keyword index.
+
+For each changed document: load, chunk, embed, add the new chunks, commit the ledger, then
+delete the old chunks. A run killed at any moment leaves the last committed ledger fully
+queryable; the next run sweeps vectors no ledger names and finishes the work.
+
+Example::
+
+    from indexer.pipeline import Indexer
+    report = Indexer(Settings()).run()
+    report.chunks_added, report.skipped
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from circularbench.settings import Settings
+from circularbench.types import Chunk, DocumentRecord
+from corpus.manifest import Manifest, load_manifest
+from corpus.sync import file_sha256
+from indexer.chunking import Chunker
+from indexer.embeddings import Embedder, load_embedder
+from indexer.keyword_index import KeywordIndex
+from indexer.ledger import Ledger, LedgerEntry
+from indexer.loaders import LoadError, LoadedDocument, load_document
+from indexer.vector_store import EmbeddingMismatchError, VectorStore
+
+
+@dataclass
+class IndexReport:
+    documents: int = 0
+    indexed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    pages: int = 0
+    chunks_added: int = 0
+    chunks_total: int = 0
+    orphans_swept: int = 0
+    embed_seconds: float = 0.0
+    seconds: float = 0.0
+
+
+class Indexer:
+    """Keeps the Chroma collection and the keyword index in step with the corpus folder."""
+
+    def __init__(self, settings: Settings, manifest: Manifest | None = None, embedder: Embedder | None = None):
+        self.settings = settings
+        self.manifest = manifest or load_manifest(settings.manifest_path)
+        self._embedder = embedder
+        self.chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+        self.ledger_path = settings.index_dir / "ledger.json"
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            s = self.settings
+            self._embedder = load_embedder(s.embedding_model, s.embedding_threads, s.embedding_batch_size)
+        return self._embedder
+
+    def run(self, rebuild: bool = False, progress: bool = True) -> IndexReport:
+        started = time.perf_counter()
+        report = IndexReport()
+        if rebuild:
+            self._drop_everything()
+        ledger = Ledger.load(self.ledger_path)
+        embedder = self.embedder
+        if ledger.documents and ledger.embedding_model != embedder.name:
+            raise EmbeddingMismatchError(
+                f"the index was built with {ledger.embedding_model}, settings ask for {embedder.name}; "
+                "re-index with --rebuild to switch models"
+            )
+        store = VectorStore.open(self.settings, embedder.name, embedder.dimension)
+        ledger.embedding_model, ledger.embedding_dimension = embedder.name, embedder.dimension
+
+        report.orphans_swept = self._sweep(store, ledger)
+        wanted = self._present_documents()
+        report.documents = len(wanted)
+
+        todo: list[tuple[DocumentRecord, str, LoadedDocument, list[Chunk]]] = []
+        for record, path in tqdm(wanted, desc="loading", unit="doc", disable=not progress):
+            sha = file_sha256(path)
+            entry = ledger.documents.get(record.id)
+            if entry and entry.sha256 == sha and entry.chunker == self.chunker.fingerprint and entry.record == record:
+                report.unchanged.append(record.id)
+                continue
+            try:
+                loaded = load_document(path, record, max_bytes=int(self.settings.max_file_mb * 1e6))
+            except LoadError as exc:
+                # Bad input never costs what is already indexed: the old entry stays live.
+                report.skipped.append((record.file, exc.reason))
+                continue
+            todo.append((record, sha, loaded, self.chunker.split(loaded)))
+
+        bar = tqdm(total=sum(len(c) for *_, c in todo), desc="embedding", unit="chunk", disable=not progress)
+        for record, sha, loaded, chunks in todo:
+            t0 = time.perf_counter()
+            vectors = self._embed(chunks, bar)
+            report.embed_seconds += time.perf_counter() - t0
+            store.add(chunks, vectors)
+            old = ledger.documents.get(record.id)
+            ledger.documents[record.id] = LedgerEntry(
+                record=record, sha256=sha, chunker=self.chunker.fingerprint, pages=loaded.page_count,
+                chunk_ids=[c.chunk_id for c in chunks], indexed_at=time.time(),
+            )
+            ledger.save(self.ledger_path)  # commit point
+            if old:
+                store.delete(set(old.chunk_ids) - {c.chunk_id for c in chunks})
+            report.indexed.append(record.id)
+            report.pages += loaded.page_count
+            report.chunks_added += len(chunks)
+        bar.close()
+
+        # Skipped documents are still present: only a document gone from the corpus is removed.
+        present = {record.id for record, _ in wanted}
+        for doc_id in sorted(set(ledger.documents) - present):
+            old = ledger.documents.pop(doc_id)
+            ledger.save(self.ledger_path)
+            store.delete(old.chunk_ids)
+            report.removed.append(doc_id)
+
+        self._refresh_keyword_index(store, ledger)
+        report.chunks_total = len(ledger.live_ids())
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _present_documents(self) -> list[tuple[DocumentRecord, Path]]:
+        corpus = self.settings.corpus_dir
+        return [(r, corpus / r.file) for r in self.manifest.documents if (corpus / r.file).is_file()]
+
+    def _embed(self, chunks: list[Chunk], bar) -> np.ndarray:
+        size = self.settings.embedding_batch_size
+        parts = []
+        for i in range(0, len(chunks), size):
+            batch = chunks[i:i + size]
+            parts.append(self.embedder.embed_documents([c.context_text() for c in batch]))
+            bar.update(len(batch))
+        return np.vstack(parts) if parts else np.zeros((0, self.embedder.dimension), np.float32)
+
+    def _sweep(self, store: VectorStore, ledger: Ledger) -> int:
+        """Delete vectors that no committed ledger entry names (left by an interrupted run)."""
+        orphans = store.ids() - ledger.live_ids()
+        store.delete(orphans)
+        return len(orphans)
+
+    def _refresh_keyword_index(self, store: VectorStore, ledger: Ledger) -> None:
+        if ledger.keyword_is_current():
+            return
+        generation = ledger.generation()
+        chunks = store.get(ids=sorted(ledger.live_ids()))
+        folder = self.settings.index_dir / f"bm25-{generation}"
+        if folder.exists():
+            shutil.rmtree(folder)
+        KeywordIndex.build([(c.chunk_id, c.context_text()) for c in chunks]).save(folder)
+        ledger.keyword_dir, ledger.keyword_generation = folder.name, generation
+        ledger.save(self.ledger_path)
+        for stale in self.settings.index_dir.glob("bm25-*"):
+            if stale.name != folder.name:
+                shutil.rmtree(stale, ignore_errors=True)
+
+    def _drop_everything(self) -> None:
+        VectorStore.drop(self.settings)
+        self.ledger_path.unlink(missing_ok=True)
+        for folder in self.settings.index_dir.glob("bm25-*"):
+            shutil.rmtree(folder, ignore_errors=True)

