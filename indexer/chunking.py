@@ -2,8 +2,8 @@
 
 Law articles (``§ 16``, ``Artikel 3``, ``Article 5``, ``第十六条``) and numbered headings become
 the ``section`` of their chunks; heading paths travel along as context. Chunks never cross a
-page of a PDF, a section, or a document. Short consecutive sections under one heading are
-merged (a Chinese article is often one sentence) and labelled with their range.
+page of a PDF, an article, or a document, so a citation names exactly one article. In Dutch
+law ``§`` opens a group of articles (a *paragraaf*), so there it is a heading, not a section.
 
 Example::
 
@@ -85,7 +85,7 @@ class Chunker:
     @property
     def fingerprint(self) -> str:
         """Changes whenever the chunking would; part of every chunk id."""
-        return f"chunker-v2:{self.chunk_size}:{self.overlap}"
+        return f"chunker-v3:{self.chunk_size}:{self.overlap}"
 
     def split(self, doc: LoadedDocument) -> list[Chunk]:
         record = doc.record
@@ -94,7 +94,7 @@ class Chunker:
             (self.fingerprint + "".join(p.text for p in doc.pages)).encode()
         ).hexdigest()[:10]
         chunks: list[Chunk] = []
-        state = _HeadingState()
+        state = _HeadingState(paragraph_is_group=record.language == "nl")
         for page in doc.pages:
             for span in self._spans(page.text, state, numbered):
                 body = page.text[span.start:span.end]
@@ -135,22 +135,24 @@ class Chunker:
         return self._merge(raw, text)
 
     def _merge(self, spans: list[_Span], text: str) -> list[_Span]:
+        """Join a heading-only span to what follows it, and short neighbours of one section.
+
+        Different articles are never merged: a citation names one article, not a range.
+        """
         merged: list[_Span] = []
         for span in spans:
             if not text[span.start:span.end].strip():
                 continue
             last = merged[-1] if merged else None
-            if last is not None and (
-                # A heading alone opens what follows it; short siblings share one chunk.
-                _only_headings(text[last.start:last.end])
-                or (
-                    last.heading.rsplit(" > ", 1)[0] == span.heading.rsplit(" > ", 1)[0]
-                    and text_length(text[last.start:span.end]) <= self.chunk_size
-                )
+            if last is not None and _only_headings(text[last.start:last.end]):
+                last.end, last.section, last.heading = span.end, span.section, span.heading
+            elif (
+                last is not None
+                and last.section == span.section
+                and last.heading.rsplit(" > ", 1)[0] == span.heading.rsplit(" > ", 1)[0]
+                and text_length(text[last.start:span.end]) <= self.chunk_size
             ):
-                last.section = _range_label(last.section, span.section)
-                last.heading = _common_path(last.heading, span.heading)
-                last.end = span.end
+                last.end, last.heading = span.end, _common_path(last.heading, span.heading)
             else:
                 merged.append(_Span(span.start, span.end, span.section, span.heading))
         return merged
@@ -159,15 +161,6 @@ class Chunker:
 def _only_headings(text: str) -> bool:
     lines = [line for line in text.split("\n") if line.strip()]
     return len(lines) == 1 or all(_MD_HEADING.match(line.strip()) for line in lines)
-
-
-def _range_label(first: str, second: str) -> str:
-    """Label of two merged spans: "第一条" + "第三条" -> "第一条–第三条"."""
-    if not first:
-        return second
-    if not second or second == first:
-        return first
-    return f"{first.split('–')[0]}–{second}"
 
 
 def _common_path(a: str, b: str) -> str:
@@ -186,7 +179,8 @@ class _HeadingState:
     readable as ``previous_*``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, paragraph_is_group: bool = False) -> None:
+        self.paragraph_is_group = paragraph_is_group
         self.path: list[tuple[int, str]] = []  # (level, heading text)
         self.section = ""
         self.previous_section = ""
@@ -210,10 +204,12 @@ class _HeadingState:
         if md:
             level, title = len(md.group(1)), _SPACES.sub(" ", md.group(2))
             article = _ARTICLE.match(title)
+            if article and self.paragraph_is_group and title.startswith("§"):
+                article = None
             self._push(level, title)
             if article:
                 self.section = _normalise_label(article.group("label"))
-            elif _CHAPTER.match(title) or level <= 2:
+            elif _CHAPTER.match(title) or level <= 2 or title.startswith("§"):
                 self.section = ""
             return True
         article = _ARTICLE.match(stripped)
