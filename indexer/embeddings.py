@@ -78,7 +78,8 @@ class SentenceTransformerEmbedder:
         except Exception as exc:  # the library raises many types for a missing or bad model
             raise EmbedderError(f"sentence-transformers:{model}: cannot load ({exc})") from exc
         self.name = f"sentence-transformers:{model}"
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(dimension())
         self._batch_size = batch_size
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:

@@ -8,7 +8,6 @@ between runs instead: the indexer is incremental, so a second session only check
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,8 @@ from corpus.manifest import Manifest, load_manifest
 from corpus.sync import sync_corpus
 from indexer.embeddings import Embedder, load_embedder
 from indexer.pipeline import IndexReport, Indexer
+from tests.helpers import MIRROR, make_settings
 
-MIRROR = Path(os.environ.get("CIRCULARBENCH_CORPUS_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 
 
 @pytest.fixture(scope="session")
@@ -39,10 +38,6 @@ def embedder() -> Embedder:
     return load_embedder(Settings().embedding_model)
 
 
-def make_settings(data_dir: Path, **overrides) -> Settings:
-    return Settings(data_dir=data_dir, corpus_mirror=MIRROR, **overrides)
-
-
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory, mirror, manifest, embedder) -> tuple[Settings, IndexReport]:
     """The whole real corpus, synced and indexed once for the session."""
@@ -52,20 +47,3 @@ def real_index(tmp_path_factory, mirror, manifest, embedder) -> tuple[Settings, 
     sync_corpus(manifest, settings.corpus_dir, mirror, download=False)
     report = Indexer(settings, manifest, embedder).run(progress=False)
     return settings, report
-
-
-def small_corpus(data_dir: Path, mirror: Path, files: list[str]) -> Settings:
-    """A data folder whose corpus holds copies of a few real documents."""
-    settings = make_settings(data_dir)
-    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
-    for name in files:
-        shutil.copy(mirror / name, settings.corpus_dir / name)
-    return settings
-
-
-SMALL_FILES = [
-    "cn_weee_recycling_regulation_2019.md",
-    "cn_end_of_life_vehicle_recycling_measures_2019.md",
-    "nl_besluit_beheer_verpakkingen_2014.md",
-    "sg_mse_key_environmental_statistics_2022.pdf",
-]

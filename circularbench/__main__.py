@@ -1,0 +1,3 @@
+from circularbench.cli import app
+
+app(prog_name="circularbench")
