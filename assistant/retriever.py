@@ -1,22 +1,32 @@
 """Hybrid retrieval: dense search in Chroma and BM25 keyword search, fused by reciprocal rank.
 
-Only chunks named by the committed ledger are returned, so a half-finished index run never
-shows duplicates or stale text.
+* The keyword side searches the question as asked and, through a domain glossary, its terms
+  in German, Chinese and Dutch, each as a ranking of its own; the dense side uses the
+  multilingual embedder on the question. All rankings are fused by reciprocal rank.
+* Filters (jurisdictions, years, document types, languages) apply to both sides. A country
+  includes its sub-national jurisdictions (CN includes CN-SH).
+* Jurisdictions named in the question ("Germany's packaging law") act as filters unless the
+  caller gives filters. With several, each is searched on its own and gets its share of the
+  results, so one well-documented jurisdiction cannot crowd out the others.
+* Only chunks named by the committed ledger are returned: a half-finished index run never
+  shows duplicates or stale text.
 
 Example::
 
     from assistant.retriever import HybridRetriever
     retriever = HybridRetriever.open(Settings())
     for hit in retriever.search("recycling quota for plastic packaging", k=5):
-        print(hit.score, hit.chunk.file, hit.chunk.section)
+        print(round(hit.score, 4), hit.chunk.file, hit.chunk.section)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant import jurisdictions as jur
+from assistant.query_expansion import Glossary
 from circularbench.settings import Settings
-from circularbench.types import Chunk
+from circularbench.types import Chunk, SearchFilters
 from indexer.embeddings import Embedder, load_embedder
 from indexer.keyword_index import KeywordIndex
 from indexer.ledger import Ledger
@@ -32,17 +42,20 @@ class IndexNotReadyError(RuntimeError):
 @dataclass(frozen=True)
 class Hit:
     chunk: Chunk
-    score: float
-    dense_rank: int | None
-    keyword_rank: int | None
+    score: float  # fused (reciprocal rank) score
+    dense_similarity: float | None  # cosine similarity to the question, when the dense side found it
+    keyword_score: float | None  # BM25 score of the expanded question, when the keyword side found it
 
 
 class HybridRetriever:
-    def __init__(self, store: VectorStore, keyword: KeywordIndex, embedder: Embedder, live_ids: set[str]):
+    def __init__(self, store: VectorStore, keyword: KeywordIndex, embedder: Embedder, ledger: Ledger,
+                 glossary: Glossary | None = None):
         self.store = store
         self.keyword = keyword
         self.embedder = embedder
-        self.live_ids = live_ids
+        self.live_ids = ledger.live_ids()
+        self.jurisdictions = {e.record.jurisdiction for e in ledger.documents.values()}
+        self.glossary = glossary or Glossary.load()
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "HybridRetriever":
@@ -52,24 +65,66 @@ class HybridRetriever:
         embedder = embedder or load_embedder(ledger.embedding_model, settings.embedding_threads)
         store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
         keyword = KeywordIndex.load(settings.index_dir / ledger.keyword_dir)
-        return cls(store, keyword, embedder, ledger.live_ids())
+        return cls(store, keyword, embedder, ledger)
 
-    def search(self, query: str, k: int = 10, jurisdictions: list[str] | None = None, pool: int = 50) -> list[Hit]:
-        where = {"jurisdiction": {"$in": jurisdictions}} if jurisdictions else None
-        dense = [h.chunk for h in self.store.query(self.embedder.embed_query(query), k=pool, where=where)]
-        dense = [c for c in dense if c.chunk_id in self.live_ids]
-        keyword_ids = [cid for cid, _ in self.keyword.search(query, k=pool * 2) if cid in self.live_ids]
-        scores: dict[str, float] = {}
-        chunks = {c.chunk_id: c for c in dense}
-        dense_rank = {c.chunk_id: r for r, c in enumerate(dense, start=1)}
-        for cid, rank in dense_rank.items():
-            scores[cid] = 1 / (_RRF_K + rank)
-        missing = [cid for cid in keyword_ids if cid not in chunks]
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None, pool: int = 50) -> list[Hit]:
+        filters = filters or SearchFilters()
+        codes = [jur.normalize(j) for j in filters.jurisdictions] or [
+            c for c in jur.mentioned(query) if c in self.jurisdictions
+        ]
+        if len(codes) <= 1:
+            return self._search(query, k, filters.model_copy(update={"jurisdictions": codes}), pool)
+        # Several jurisdictions: each gets its share, then the best of the rest fill up.
+        per = [self._search(query, k, filters.model_copy(update={"jurisdictions": [c]}), pool) for c in codes]
+        out: list[Hit] = []
+        seen: set[str] = set()
+        for rank in range(k):
+            for hits in per:
+                if rank < len(hits) and hits[rank].chunk.chunk_id not in seen and len(out) < k:
+                    out.append(hits[rank])
+                    seen.add(hits[rank].chunk.chunk_id)
+        return out
+
+    def _where(self, filters: SearchFilters) -> dict | None:
+        clauses: list[dict] = []
+        if filters.jurisdictions:
+            codes = jur.expand([jur.normalize(j) for j in filters.jurisdictions], self.jurisdictions)
+            clauses.append({"jurisdiction": {"$in": codes}})
+        if filters.year_from:
+            clauses.append({"year": {"$gte": filters.year_from}})
+        if filters.year_to:
+            clauses.append({"year": {"$lte": filters.year_to}})
+            clauses.append({"year": {"$gt": 0}})  # unknown years fail a range
+        if filters.doc_types:
+            clauses.append({"doc_type": {"$in": list(filters.doc_types)}})
+        if filters.languages:
+            clauses.append({"language": {"$in": list(filters.languages)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def _search(self, query: str, k: int, filters: SearchFilters, pool: int) -> list[Hit]:
+        where = self._where(filters)
+        dense_hits = [h for h in self.store.query(self.embedder.embed_query(query), k=pool, where=where)
+                      if h.chunk.chunk_id in self.live_ids]
+        chunks = {h.chunk.chunk_id: h.chunk for h in dense_hits}
+        similarity = {h.chunk.chunk_id: 1.0 - h.distance for h in dense_hits}
+
+        keyword_queries = [query, *(q for q in self.glossary.translations(query).values() if q)]
+        keyword_lists = [[(cid, s) for cid, s in self.keyword.search(q, k=pool * 2) if cid in self.live_ids]
+                         for q in keyword_queries]
+        missing = list({cid for hits in keyword_lists for cid, _ in hits if cid not in chunks})
         # The same filter as the dense side: keyword hits outside it are not fetched.
         chunks.update({c.chunk_id: c for c in self.store.get(ids=missing, where=where)})
-        keyword_rank: dict[str, int] = {}
-        for rank, cid in enumerate([cid for cid in keyword_ids if cid in chunks][:pool], start=1):
-            keyword_rank[cid] = rank
-            scores[cid] = scores.get(cid, 0.0) + 1 / (_RRF_K + rank)
+
+        scores: dict[str, float] = {}
+        for rank, h in enumerate(dense_hits, start=1):
+            scores[h.chunk.chunk_id] = 1 / (_RRF_K + rank)
+        keyword_score: dict[str, float] = {}
+        for hits in keyword_lists:
+            for rank, (cid, s) in enumerate([(c, s) for c, s in hits if c in chunks][:pool], start=1):
+                keyword_score[cid] = max(s, keyword_score.get(cid, 0.0))
+                scores[cid] = scores.get(cid, 0.0) + 1 / (_RRF_K + rank)
+
         best = sorted(scores, key=scores.get, reverse=True)[:k]
-        return [Hit(chunks[cid], scores[cid], dense_rank.get(cid), keyword_rank.get(cid)) for cid in best]
+        return [Hit(chunks[c], scores[c], similarity.get(c), keyword_score.get(c)) for c in best]

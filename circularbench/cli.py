@@ -108,25 +108,52 @@ def documents(as_json: bool = typer.Option(False, "--json")) -> None:
     console.print(f"{len(rows)} documents, {sum(r['chunks'] for r in rows)} chunks")
 
 
+def _filters(jurisdiction, year_from, year_to, doc_type, language):
+    from pydantic import ValidationError
+
+    from assistant.jurisdictions import UnknownJurisdictionError, normalize
+    from circularbench.types import SearchFilters
+
+    try:
+        return SearchFilters(
+            jurisdictions=[normalize(j) for j in jurisdiction or []], year_from=year_from, year_to=year_to,
+            doc_types=doc_type or [], languages=language or [],
+        )
+    except (ValidationError, UnknownJurisdictionError) as exc:
+        _fail(str(exc))
+
+
+JURISDICTION_OPT = typer.Option(None, "--jurisdiction", "-j", help="Code or name (DE, Germany, Deutschland); repeatable.")
+YEAR_FROM_OPT = typer.Option(None, "--year-from")
+YEAR_TO_OPT = typer.Option(None, "--year-to")
+DOC_TYPE_OPT = typer.Option(None, "--doc-type", help="law, strategy, report, …; repeatable.")
+LANGUAGE_OPT = typer.Option(None, "--language", help="ISO 639-1 code of the passage; repeatable.")
+
+
 @app.command()
 def search(
     query: str,
     k: int = typer.Option(10, "--k", min=1, max=100),
-    jurisdiction: Optional[list[str]] = typer.Option(None, "--jurisdiction", "-j", help="Repeatable."),
+    jurisdiction: Optional[list[str]] = JURISDICTION_OPT,
+    year_from: Optional[int] = YEAR_FROM_OPT,
+    year_to: Optional[int] = YEAR_TO_OPT,
+    doc_type: Optional[list[str]] = DOC_TYPE_OPT,
+    language: Optional[list[str]] = LANGUAGE_OPT,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Hybrid (dense + keyword) search over the index."""
     from assistant.retriever import HybridRetriever, IndexNotReadyError
+    from circularbench.types import Passage
 
+    filters = _filters(jurisdiction, year_from, year_to, doc_type, language)
     try:
         retriever = HybridRetriever.open(Settings())
     except IndexNotReadyError as exc:
         _fail(str(exc))
-    hits = retriever.search(query, k=k, jurisdictions=jurisdiction or None)
+    hits = retriever.search(query, k=k, filters=filters)
     if as_json:
-        typer.echo(json.dumps(
-            [{"score": h.score, **h.chunk.model_dump()} for h in hits], ensure_ascii=False, indent=1
-        ))
+        passages = [Passage.from_chunk(h.chunk, h.score).model_dump() for h in hits]
+        typer.echo(json.dumps(passages, ensure_ascii=False, indent=1))
         return
     for n, hit in enumerate(hits, start=1):
         c = hit.chunk

@@ -87,3 +87,89 @@ class Chunk(BaseModel):
         data["page"] = data.get("page") or None
         data["year"] = data.get("year") or None
         return cls(chunk_id=chunk_id, text=text, **data)
+
+
+class SearchFilters(BaseModel):
+    """Which chunks a search may return; every field is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    jurisdictions: list[str] = Field(default_factory=list, max_length=50)
+    year_from: int | None = Field(default=None, ge=1900, le=2100)
+    year_to: int | None = Field(default=None, ge=1900, le=2100)
+    doc_types: list[str] = Field(default_factory=list, max_length=20)
+    languages: list[str] = Field(default_factory=list, max_length=20)
+
+    @field_validator("year_to")
+    @classmethod
+    def _range(cls, v: int | None, info) -> int | None:
+        start = info.data.get("year_from")
+        if v is not None and start is not None and v < start:
+            raise ValueError("year_to must not precede year_from")
+        return v
+
+    def is_empty(self) -> bool:
+        return not (self.jurisdictions or self.year_from or self.year_to or self.doc_types or self.languages)
+
+
+class Passage(BaseModel):
+    """A retrieved chunk as the assistant and the API show it."""
+
+    chunk_id: str
+    doc_id: str
+    file: str
+    title: str
+    jurisdiction: str
+    year: int | None
+    doc_type: str
+    language: str
+    page: int | None
+    section: str
+    text: str
+    score: float
+
+    @classmethod
+    def from_chunk(cls, chunk: Chunk, score: float) -> "Passage":
+        return cls(score=score, **chunk.model_dump(exclude={"heading", "char_start", "char_end"}))
+
+    @property
+    def locator(self) -> str:
+        """"p. 12, Article 5", "§ 16" or "" — how a reader finds the passage."""
+        parts = [f"p. {self.page}"] if self.page else []
+        if self.section:
+            parts.append(self.section)
+        return ", ".join(parts)
+
+
+class Citation(BaseModel):
+    """One numbered source of an answer, with the exact quote that supports it."""
+
+    n: int = Field(ge=1)
+    chunk_id: str
+    doc_id: str
+    file: str
+    title: str
+    jurisdiction: str
+    year: int | None
+    page: int | None
+    section: str
+    language: str
+    quote: str
+
+
+class Turn(BaseModel):
+    """One earlier exchange of a conversation."""
+
+    question: str = Field(max_length=4000)
+    answer: str = Field(default="", max_length=20000)
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="What the checks dropped or flagged.")
+    generator: str = ""
+    search_query: str = Field(default="", description="The question as searched (after follow-up rewriting).")

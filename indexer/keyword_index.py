@@ -1,7 +1,7 @@
 """BM25 keyword index (bm25s) over the same chunks as the vector store.
 
-Tokens: lower-cased words for alphabetic scripts, and overlapping character bigrams (plus
-single characters) for Chinese, which has no spaces between words. Article labels keep their
+Tokens: lower-cased words for alphabetic scripts, and overlapping character bigrams for
+Chinese, which has no spaces between words (single characters matched too much noise). Article labels keep their
 sign ("§16"), so "§ 16" finds paragraph 16 and not every 16 in the corpus.
 
 Example::
@@ -33,11 +33,14 @@ def tokenize(text: str) -> list[str]:
     tokens: list[str] = []
     for match in _TOKEN.findall(text.lower()):
         if _CJK_RUN.match(match):
-            tokens.extend(match)  # single characters: recall for one-character words
-            tokens.extend(match[i:i + 2] for i in range(len(match) - 1))
+            tokens.extend([match[i:i + 2] for i in range(len(match) - 1)] or [match])
         elif match not in _STOPWORDS:
             tokens.append(re.sub(r"\s+", "", match))
     return tokens
+
+
+# Bump when tokenization changes: the ledger then rebuilds the keyword index.
+TOKENIZER_VERSION = "2"
 
 
 class KeywordIndex:

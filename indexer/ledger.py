@@ -61,8 +61,10 @@ class Ledger(BaseModel):
         return {cid for entry in self.documents.values() for cid in entry.chunk_ids}
 
     def generation(self) -> str:
-        """A digest of the live chunk set: the keyword index is current when it matches."""
-        digest = hashlib.sha256()
+        """A digest of the live chunk set and the tokenizer: the keyword index is current when it matches."""
+        from indexer.keyword_index import TOKENIZER_VERSION
+
+        digest = hashlib.sha256(TOKENIZER_VERSION.encode())
         for cid in sorted(self.live_ids()):
             digest.update(cid.encode())
         return digest.hexdigest()[:16]

@@ -46,11 +46,8 @@ class PageText:
 @dataclass(frozen=True)
 class LoadedDocument:
     record: DocumentRecord
-    pages: list[PageText]
-
-    @property
-    def page_count(self) -> int:
-        return sum(p.page is not None for p in self.pages)
+    pages: list[PageText]  # pages with text; blank pages are left out
+    page_count: int = 0  # pages in the file (PDF), 0 for files without pages
 
 
 def load_document(path: Path, record: DocumentRecord, max_bytes: int | None = None) -> LoadedDocument:
@@ -66,10 +63,11 @@ def load_document(path: Path, record: DocumentRecord, max_bytes: int | None = No
     loader = _LOADERS.get(record.format)
     if loader is None:
         raise LoadError(path, f"unsupported format {record.format!r}")
-    pages = [p for p in loader(path) if p.text.strip()]
+    all_pages = loader(path)
+    pages = [p for p in all_pages if p.text.strip()]
     if not pages:
         raise LoadError(path, "no extractable text" + (" (scanned PDF?)" if record.format == "pdf" else ""))
-    return LoadedDocument(record=record, pages=pages)
+    return LoadedDocument(record=record, pages=pages, page_count=sum(p.page is not None for p in all_pages))
 
 
 def _load_pdf(path: Path) -> list[PageText]:

