@@ -9,7 +9,8 @@
   caller gives filters. With several, each is searched on its own and gets its share of the
   results, so one well-documented jurisdiction cannot crowd out the others.
 * Only chunks named by the committed ledger are returned: a half-finished index run never
-  shows duplicates or stale text.
+  shows duplicates or stale text. Their texts and metadata are held in memory (a few MB), so
+  keyword hits and filters need no round trip to the store.
 
 Example::
 
@@ -53,7 +54,7 @@ class HybridRetriever:
         self.store = store
         self.keyword = keyword
         self.embedder = embedder
-        self.live_ids = ledger.live_ids()
+        self.chunks = {c.chunk_id: c for c in store.get(ids=sorted(ledger.live_ids()))}
         self.jurisdictions = {e.record.jurisdiction for e in ledger.documents.values()}
         self.glossary = glossary or Glossary.load()
 
@@ -62,7 +63,7 @@ class HybridRetriever:
         ledger = Ledger.load(settings.index_dir / "ledger.json")
         if not ledger.documents or not ledger.keyword_dir:
             raise IndexNotReadyError(f"no index in {settings.index_dir}: run `circularbench index` first")
-        embedder = embedder or load_embedder(ledger.embedding_model, settings.embedding_threads)
+        embedder = embedder or load_embedder(ledger.embedding_model, settings.query_threads)
         store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
         keyword = KeywordIndex.load(settings.index_dir / ledger.keyword_dir)
         return cls(store, keyword, embedder, ledger)
@@ -86,6 +87,7 @@ class HybridRetriever:
         return out
 
     def _where(self, filters: SearchFilters) -> dict | None:
+        """The filters as a Chroma ``where`` clause, for the dense side."""
         clauses: list[dict] = []
         if filters.jurisdictions:
             codes = jur.expand([jur.normalize(j) for j in filters.jurisdictions], self.jurisdictions)
@@ -103,28 +105,37 @@ class HybridRetriever:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
+    def _admits(self, filters: SearchFilters):
+        """The same filters as a predicate on chunks, for the keyword side."""
+        codes = set(jur.expand([jur.normalize(j) for j in filters.jurisdictions], self.jurisdictions))
+
+        def admit(c: Chunk) -> bool:
+            return (
+                (not codes or c.jurisdiction in codes)
+                and (not filters.year_from or (c.year or 0) >= filters.year_from)
+                and (not filters.year_to or 0 < (c.year or 0) <= filters.year_to)
+                and (not filters.doc_types or c.doc_type in filters.doc_types)
+                and (not filters.languages or c.language in filters.languages)
+            )
+
+        return admit
+
     def _search(self, query: str, k: int, filters: SearchFilters, pool: int) -> list[Hit]:
-        where = self._where(filters)
-        dense_hits = [h for h in self.store.query(self.embedder.embed_query(query), k=pool, where=where)
-                      if h.chunk.chunk_id in self.live_ids]
-        chunks = {h.chunk.chunk_id: h.chunk for h in dense_hits}
+        dense_hits = [h for h in self.store.query(self.embedder.embed_query(query), k=pool, where=self._where(filters))
+                      if h.chunk.chunk_id in self.chunks]
         similarity = {h.chunk.chunk_id: 1.0 - h.distance for h in dense_hits}
-
-        keyword_queries = [query, *(q for q in self.glossary.translations(query).values() if q)]
-        keyword_lists = [[(cid, s) for cid, s in self.keyword.search(q, k=pool * 2) if cid in self.live_ids]
-                         for q in keyword_queries]
-        missing = list({cid for hits in keyword_lists for cid, _ in hits if cid not in chunks})
-        # The same filter as the dense side: keyword hits outside it are not fetched.
-        chunks.update({c.chunk_id: c for c in self.store.get(ids=missing, where=where)})
-
         scores: dict[str, float] = {}
         for rank, h in enumerate(dense_hits, start=1):
             scores[h.chunk.chunk_id] = 1 / (_RRF_K + rank)
+
+        admit = self._admits(filters)
         keyword_score: dict[str, float] = {}
-        for hits in keyword_lists:
-            for rank, (cid, s) in enumerate([(c, s) for c, s in hits if c in chunks][:pool], start=1):
+        for q in [query, *(q for q in self.glossary.translations(query).values() if q)]:
+            hits = [(cid, s) for cid, s in self.keyword.search(q, k=pool * 4)
+                    if cid in self.chunks and admit(self.chunks[cid])]
+            for rank, (cid, s) in enumerate(hits[:pool], start=1):
                 keyword_score[cid] = max(s, keyword_score.get(cid, 0.0))
                 scores[cid] = scores.get(cid, 0.0) + 1 / (_RRF_K + rank)
 
         best = sorted(scores, key=scores.get, reverse=True)[:k]
-        return [Hit(chunks[c], scores[c], similarity.get(c), keyword_score.get(c)) for c in best]
+        return [Hit(self.chunks[c], scores[c], similarity.get(c), keyword_score.get(c)) for c in best]

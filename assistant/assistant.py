@@ -1,0 +1,129 @@
+"""The assistant: retrieve, check the evidence, generate, verify, cite — or refuse.
+
+Example::
+
+    from assistant.assistant import Assistant
+    bot = Assistant.open(Settings())
+    answer = bot.ask("What recycling quota does Germany set for plastic packaging?")
+    answer.answer, [c.quote for c in answer.citations]
+    bot.ask("And what about China?", history=[Turn(question=..., answer=answer.answer)])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from assistant import jurisdictions as jur
+from assistant.followup import rewrite
+from assistant.generators.base import INSUFFICIENT, Generator
+from assistant.generators.factory import make_generator
+from assistant.injection import neutralize
+from assistant.refusal import assess
+from assistant.retriever import Hit, HybridRetriever
+from assistant.verification import verify_answer
+from circularbench.settings import Settings
+from circularbench.types import Answer, Passage, SearchFilters, Turn
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """``kind`` is "token" (``text`` set) or "answer" (``answer`` set, always last)."""
+
+    kind: str
+    text: str = ""
+    answer: Answer | None = None
+
+
+class Assistant:
+    def __init__(self, settings: Settings, retriever: HybridRetriever, generator: Generator | None = None):
+        self.settings = settings
+        self.retriever = retriever
+        self._generators: dict[str, Generator] = {}
+        if generator is not None:
+            self._generators[generator.name] = generator
+            self._default = generator.name
+        else:
+            self._default = None
+
+    @classmethod
+    def open(cls, settings: Settings, generator: Generator | None = None) -> "Assistant":
+        return cls(settings, HybridRetriever.open(settings), generator)
+
+    def generator(self, name: str | None = None) -> Generator:
+        """The named generator ("extractive", "local", "openai", "auto"), built once and kept."""
+        key = name or self._default or self.settings.generator
+        if key not in self._generators:
+            gen = make_generator(self.settings, key)
+            self._generators[key] = gen
+            self._generators.setdefault(gen.name, gen)
+        return self._generators[key]
+
+    def ask(self, question: str, filters: SearchFilters | None = None, history: list[Turn] | None = None,
+            generator: str | None = None) -> Answer:
+        final = None
+        for event in self.stream(question, filters, history, generator):
+            if event.kind == "answer":
+                final = event.answer
+        assert final is not None
+        return final
+
+    def stream(self, question: str, filters: SearchFilters | None = None, history: list[Turn] | None = None,
+               generator: str | None = None) -> Iterator[StreamEvent]:
+        """Tokens as the generator writes them, then the checked :class:`Answer`."""
+        question = " ".join(question.split())
+        if not question:
+            raise ValueError("question is empty")
+        search_query = rewrite(question, history)
+        hits = self.retriever.search(search_query, k=self.settings.search_k, filters=filters)
+        passages = [Passage.from_chunk(h.chunk, h.score) for h in hits]
+        base = {"question": question, "passages": passages, "search_query": search_query}
+
+        evidence = assess(search_query, hits, self.retriever.glossary, self.retriever.jurisdictions)
+        refuse, reason = evidence.refusal(self.settings.refusal_min_similarity, self.settings.refusal_min_coverage)
+        if refuse or not hits:
+            yield StreamEvent("answer", answer=self._refusal(reason or "nothing matched", search_query, filters, hits, base))
+            return
+
+        gen = self.generator(generator)
+        given, flagged = neutralize(passages[: self.settings.answer_passages])
+        raw = ""
+        for piece in gen.stream(search_query, given):
+            raw += piece
+            yield StreamEvent("token", text=piece)
+        if raw.strip().upper().startswith(INSUFFICIENT):
+            answer = self._refusal("the generator found no answer in the passages", search_query, filters, hits, base)
+            yield StreamEvent("answer", answer=answer.model_copy(update={"generator": gen.name}))
+            return
+        checked = verify_answer(raw, given)
+        notes = list(checked.notes)
+        if flagged:
+            notes.append(f"ignored instruction-like text in {len(flagged)} passage(s): documents are data, not instructions")
+        if checked.kept == 0:
+            answer = self._refusal("no sentence of the draft answer was supported by its cited passage",
+                                   search_query, filters, hits, base)
+            yield StreamEvent("answer", answer=answer.model_copy(update={"generator": gen.name, "notes": notes}))
+            return
+        text = checked.text
+        if checked.dropped:
+            text += f" (Dropped {checked.dropped} sentence(s) that the cited passages did not support.)"
+        if evidence.uncovered_jurisdictions:
+            names = ", ".join(jur.name(c) for c in evidence.uncovered_jurisdictions)
+            text += f" (The indexed documents contain nothing from {names}.)"
+        yield StreamEvent("answer", answer=Answer(
+            answer=text, refused=False, citations=checked.citations, notes=notes, generator=gen.name, **base,
+        ))
+
+    def _refusal(self, reason: str, query: str, filters: SearchFilters | None, hits: list[Hit], base: dict) -> Answer:
+        scope = f"{len({h.chunk.doc_id for h in hits})} matching documents" if hits else "the index"
+        if filters and not filters.is_empty():
+            scope += " (filters: " + filters.model_dump_json(exclude_defaults=True) + ")"
+        nearby: list[str] = []
+        for h in hits:
+            label = f"{h.chunk.title[:70]}{' ' + h.chunk.section if h.chunk.section else ''} ({h.chunk.jurisdiction})"
+            if label not in nearby:
+                nearby.append(label)
+        text = f"The indexed documents don't answer this: {reason}. I searched {scope} for “{query}”."
+        if nearby:
+            text += " Nearby topics the corpus does cover: " + "; ".join(nearby[:3]) + "."
+        return Answer(answer=text, refused=True, generator="", **base)

@@ -1,0 +1,69 @@
+"""Small text helpers shared by the generators and the checks: sentences, numbers, terms.
+
+Example::
+
+    from assistant.text import sentences, numbers
+    sentences("Quotas rise. 第一条 为了促进。Next one.")   # ['Quotas rise.', '第一条 为了促进。', 'Next one.']
+    numbers("at least 65 % by 2030 and 0,25 EUR")       # {'65', '2030', '0.25'}
+"""
+
+from __future__ import annotations
+
+import re
+
+from indexer.keyword_index import tokenize
+
+# Sentence ends: . ! ? followed by space and a capital/digit/quote/paren, or Chinese 。！？；.
+# "Art. 5", "No. 3", "e.g. x" and "(EU) 2019/904." style abbreviations are protected.
+_ABBREV = re.compile(r"\b(?:Art|Abs|Nr|No|Nos|Dec|vgl|bzw|ca|etc|e\.g|i\.e|cf|para|Para|S|Sec|Ref|Vol|Fig|p|pp|Mr|Dr|Mio|Mrd|Rn|lit|Buchst|Satz)\.$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-ZÄÖÜ0-9§\u4e00-\u9fff])|(?<=[。！？；])")
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ .,]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
+_CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
+def sentences(text: str) -> list[str]:
+    parts: list[str] = []
+    for piece in _SENTENCE_END.split(" ".join(text.split())):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if parts and _ABBREV.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return parts
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers in canonical form: thousands separators dropped, decimal comma as a point.
+
+    Citation markers ``[n]`` are not numbers of the text and are ignored.
+    """
+    text = _CITATION.sub(" ", text)
+    out: set[str] = set()
+    for whole, frac in _NUMBER.findall(text):
+        digits = re.sub(r"[ .,]", "", whole)
+        out.add(f"{int(digits)}.{frac}" if frac else str(int(digits)))
+    return out
+
+
+def locate(quote: str, text: str) -> str | None:
+    """The exact substring of ``text`` that ``quote`` is, up to white space; None if absent."""
+    words = quote.split()
+    if not words:
+        return None
+    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    return match.group(0) if match else None
+
+
+def citation_numbers(sentence: str) -> list[int]:
+    return [int(n) for group in _CITATION.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
+
+
+def strip_citations(sentence: str) -> str:
+    return _CITATION.sub("", sentence).strip()
+
+
+def terms(text: str) -> set[str]:
+    """Content terms for overlap scoring (the keyword index's tokens: stop words dropped)."""
+    return {t for t in tokenize(text) if len(t) > 1 or not t.isascii()}

@@ -1,0 +1,84 @@
+"""Checks every answer passes, whatever wrote it.
+
+Each sentence must cite at least one retrieved passage (``[n]`` within range), and every
+number, percentage and year in it must appear in a passage it cites. Sentences that fail are
+dropped and the answer says so. Each citation carries the exact quote (a substring of the
+passage) that best supports the sentences citing it.
+
+Example::
+
+    checked = verify_answer("The quota is 65% [1]. It rises to 90% [1].", passages)
+    checked.text, checked.notes     # ('The quota is 65% [1].', ['dropped … 90 …'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.text import citation_numbers, locate, numbers, sentences, strip_citations, terms
+from circularbench.types import Citation, Passage
+
+
+@dataclass
+class CheckedAnswer:
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    kept: int = 0
+    dropped: int = 0
+
+
+def _short(sentence: str, limit: int = 90) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
+def best_quote(claim: str, passage: Passage) -> str:
+    """The passage sentence sharing most terms and numbers with ``claim``, as an exact substring."""
+    claim_terms, claim_numbers = terms(claim), numbers(claim)
+    candidates = sentences(passage.text) or [passage.text]
+
+    def score(s: str) -> tuple[int, int]:
+        return (len(numbers(s) & claim_numbers) * 2 + len(terms(s) & claim_terms), -len(s))
+
+    chosen = max(candidates, key=score)
+    return locate(chosen[:400], passage.text) or passage.text[:400]
+
+
+def verify_answer(raw: str, passages: list[Passage]) -> CheckedAnswer:
+    checked = CheckedAnswer(text="")
+    kept: list[str] = []
+    quotes: dict[int, str] = {}
+    for sentence in sentences(raw):
+        cited = citation_numbers(sentence)
+        valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(passages)]
+        invalid = [n for n in cited if n not in valid]
+        claim = strip_citations(sentence)
+        if not claim:
+            continue
+        if invalid:
+            checked.notes.append(f"removed citation(s) {invalid} outside the {len(passages)} retrieved passages")
+        if not valid:
+            checked.notes.append(f"dropped a sentence without a valid citation: “{_short(claim)}”")
+            checked.dropped += 1
+            continue
+        grounded = set().union(*(numbers(passages[n - 1].text) for n in valid))
+        missing = sorted(numbers(claim) - grounded)
+        if missing:
+            checked.notes.append(
+                f"dropped a sentence whose number(s) {', '.join(missing)} are not in the cited passage(s) "
+                f"{valid}: “{_short(claim)}”"
+            )
+            checked.dropped += 1
+            continue
+        kept.append(f"{claim.rstrip()} {''.join(f'[{n}]' for n in valid)}".replace(". [", " [").rstrip() + ".")
+        for n in valid:
+            quotes.setdefault(n, best_quote(claim, passages[n - 1]))
+    checked.text = " ".join(kept)
+    checked.kept = len(kept)
+    for n, quote in quotes.items():
+        p = passages[n - 1]
+        checked.citations.append(Citation(
+            n=n, chunk_id=p.chunk_id, doc_id=p.doc_id, file=p.file, title=p.title, jurisdiction=p.jurisdiction,
+            year=p.year, page=p.page, section=p.section, language=p.language, quote=quote,
+        ))
+    return checked
