@@ -21,6 +21,7 @@ from assistant.generators.factory import make_generator
 from assistant.injection import neutralize
 from assistant.refusal import assess
 from assistant.retriever import Hit, HybridRetriever
+from assistant.text import asks_for_figure, numbers
 from assistant.verification import verify_answer
 from circularbench.settings import Settings
 from circularbench.types import Answer, Passage, SearchFilters, Turn
@@ -101,6 +102,11 @@ class Assistant:
             notes.append(f"ignored instruction-like text in {len(flagged)} passage(s): documents are data, not instructions")
         if checked.kept == 0:
             answer = self._refusal("no sentence of the draft answer was supported by its cited passage",
+                                   search_query, filters, hits, base)
+            yield StreamEvent("answer", answer=answer.model_copy(update={"generator": gen.name, "notes": notes}))
+            return
+        if asks_for_figure(search_query) and not numbers(checked.text):
+            answer = self._refusal("the retrieved passages give no figure for what is asked",
                                    search_query, filters, hits, base)
             yield StreamEvent("answer", answer=answer.model_copy(update={"generator": gen.name, "notes": notes}))
             return

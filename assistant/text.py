@@ -14,8 +14,8 @@ import re
 from indexer.keyword_index import tokenize
 
 # Sentence ends: . ! ? followed by space and a capital/digit/quote/paren, or Chinese 。！？；.
-# "Art. 5", "No. 3", "e.g. x" and "(EU) 2019/904." style abbreviations are protected.
-_ABBREV = re.compile(r"\b(?:Art|Abs|Nr|No|Nos|Dec|vgl|bzw|ca|etc|e\.g|i\.e|cf|para|Para|S|Sec|Ref|Vol|Fig|p|pp|Mr|Dr|Mio|Mrd|Rn|lit|Buchst|Satz)\.$")
+# Abbreviations ("Art. 5", "No. 3", "e.g.") and German ordinal dates ("vom 18. Dezember") do not end one.
+_ABBREV = re.compile(r"(?:(?<![\d.])\d{1,2}\.$)|\b(?:Art|Abs|Nr|No|Nos|Dec|vgl|bzw|ca|etc|e\.g|i\.e|cf|para|Para|S|Sec|Ref|Vol|Fig|p|pp|Mr|Dr|Mio|Mrd|Rn|lit|Buchst|Satz)\.$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-ZÄÖÜ0-9§\u4e00-\u9fff])|(?<=[。！？；])")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ .,]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
 _CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -62,6 +62,18 @@ def citation_numbers(sentence: str) -> list[int]:
 
 def strip_citations(sentence: str) -> str:
     return _CITATION.sub("", sentence).strip()
+
+
+_FIGURE_QUESTION = re.compile(
+    r"\b(how (much|many|high|large|long)|what (share|percentage|proportion|rate|amount|level|fee|fine|tax)|"
+    r"which (rate|percentage|year)|by when|what year|per ?cent|percentage|%)",
+    re.I,
+)
+
+
+def asks_for_figure(question: str) -> bool:
+    """Does the question ask for a number (an amount, a rate, a year)?"""
+    return bool(_FIGURE_QUESTION.search(question))
 
 
 def terms(text: str) -> set[str]:

@@ -19,7 +19,7 @@ import re
 from typing import Iterator
 
 from assistant.query_expansion import Glossary
-from assistant.text import numbers, sentences, terms
+from assistant.text import asks_for_figure, numbers, sentences, terms
 from circularbench.types import Passage
 
 LANGUAGE_NAMES = {"de": "German", "zh": "Chinese", "nl": "Dutch", "fr": "French", "ja": "Japanese"}
@@ -46,7 +46,8 @@ class ExtractiveGenerator:
     def select(self, question: str, passages: list[Passage]) -> list[tuple[int, str]]:
         """(passage number, sentence) pairs, best first, at most ``max_sentences``."""
         wanted = self._question_terms(question)
-        asks_number = bool(re.search(r"\b(how (much|many|high)|rate|target|quota|percent|%|when|deadline|year|fine|amount)\b", question, re.I))
+        asks_number = asks_for_figure(question) or bool(re.search(r"\b(target|quota|deadline|fine)s?\b", question, re.I))
+        question_numbers = numbers(question)
         scored: list[tuple[float, int, int, str]] = []
         for rank, passage in enumerate(passages[: self.passages_considered], start=1):
             for position, sentence in enumerate(sentences(passage.text)):
@@ -57,8 +58,12 @@ class ExtractiveGenerator:
                 if matched == 0:
                     continue
                 score = matched / math.sqrt(len(terms(sentence)) + 4) / math.sqrt(rank)
-                if asks_number and numbers(sentence):
+                found = numbers(sentence)
+                if asks_number and found:
                     score *= 1.3
+                if question_numbers & found:
+                    score *= 2  # "step 5", "Article 13", "2030": the number the question names
+
                 scored.append((score, rank, position, sentence))
         scored.sort(key=lambda item: -item[0])
         chosen: list[tuple[int, int, str]] = []
