@@ -162,3 +162,42 @@ def search(
             where += f", {c.section}"
         console.print(f"[bold][{n}][/bold] {c.file} ({c.jurisdiction}, {c.year or 'n.d.'}, {c.language}) {where}  score={hit.score:.4f}")
         console.print("    " + " ".join(c.text.split())[:300])
+
+
+@app.command()
+def ask(
+    question: str,
+    jurisdiction: Optional[list[str]] = JURISDICTION_OPT,
+    year_from: Optional[int] = YEAR_FROM_OPT,
+    year_to: Optional[int] = YEAR_TO_OPT,
+    doc_type: Optional[list[str]] = DOC_TYPE_OPT,
+    language: Optional[list[str]] = LANGUAGE_OPT,
+    generator: Optional[str] = typer.Option(None, "--generator", "-g", help="auto, extractive, local or openai."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Answer a question from the indexed documents, with numbered, quoted sources."""
+    from assistant.assistant import Assistant
+    from assistant.generators.base import GeneratorError
+    from assistant.retriever import IndexNotReadyError
+
+    filters = _filters(jurisdiction, year_from, year_to, doc_type, language)
+    try:
+        bot = Assistant.open(Settings())
+        final = None
+        for event in bot.stream(question, filters=filters, generator=generator):
+            if event.kind == "token" and not as_json:
+                console.print(event.text, end="", style="dim", highlight=False)
+            elif event.kind == "answer":
+                final = event.answer
+    except (IndexNotReadyError, GeneratorError, ValueError) as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(final.model_dump_json(indent=1))
+        return
+    console.print()
+    console.print(f"[bold]{'Refused' if final.refused else 'Answer'}[/bold] ({final.generator or 'no generator'}): {final.answer}")
+    for c in final.citations:
+        where = ", ".join(x for x in (f"p. {c.page}" if c.page else "", c.section) if x)
+        console.print(f"  [{c.n}] {c.title[:80]} ({c.jurisdiction}, {c.year or 'n.d.'}) {where} — “{c.quote[:200]}”")
+    for note in final.notes:
+        console.print(f"  [yellow]note:[/yellow] {note}")
