@@ -21,7 +21,7 @@ from assistant.generators.factory import make_generator
 from assistant.injection import neutralize
 from assistant.refusal import assess
 from assistant.retriever import Hit, HybridRetriever
-from assistant.text import asks_for_figure, numbers
+from assistant.text import asks_for_figure, focus, numbers, terms
 from assistant.verification import verify_answer
 from circularbench.settings import Settings
 from circularbench.types import Answer, Passage, SearchFilters, Turn
@@ -87,7 +87,13 @@ class Assistant:
             return
 
         gen = self.generator(generator)
-        given, flagged = neutralize(passages[: self.settings.answer_passages])
+        sources = passages[: self.settings.answer_passages if gen.name == "extractive" else self.settings.llm_passages]
+        given, flagged = neutralize(sources)
+        if gen.name != "extractive":
+            # A small CPU model reads ~40 prompt tokens/s: it gets the passages' most relevant
+            # sentences, which keeps the first token within seconds.
+            wanted = terms(search_query) | terms(" ".join(self.retriever.glossary.translations(search_query).values()))
+            given = [p.model_copy(update={"text": focus(p.text, wanted, self.settings.llm_passage_chars)}) for p in given]
         raw = ""
         for piece in gen.stream(search_query, given):
             raw += piece
@@ -96,7 +102,7 @@ class Assistant:
             answer = self._refusal("the generator found no answer in the passages", search_query, filters, hits, base)
             yield StreamEvent("answer", answer=answer.model_copy(update={"generator": gen.name}))
             return
-        checked = verify_answer(raw, given)
+        checked = verify_answer(raw, given, sources)
         notes = list(checked.notes)
         if flagged:
             notes.append(f"ignored instruction-like text in {len(flagged)} passage(s): documents are data, not instructions")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from indexer.chunking import text_length
 from indexer.keyword_index import tokenize
 
 # Sentence ends: . ! ? followed by space and a capital/digit/quote/paren, or Chinese 。！？；.
@@ -79,3 +80,20 @@ def asks_for_figure(question: str) -> bool:
 def terms(text: str) -> set[str]:
     """Content terms for overlap scoring (the keyword index's tokens: stop words dropped)."""
     return {t for t in tokenize(text) if len(t) > 1 or not t.isascii()}
+
+
+def focus(text: str, wanted: set[str], max_chars: int) -> str:
+    """The sentences of ``text`` sharing most terms with ``wanted``, in their original order,
+    within ``max_chars`` (CJK characters weigh 2.5, as in chunking): what a small LLM reads
+    instead of the whole passage."""
+    parts = sentences(text)
+    if sum(text_length(p) + 1 for p in parts) <= max_chars:
+        return " ".join(parts)
+    ranked = sorted(range(len(parts)), key=lambda i: (-len(terms(parts[i]) & wanted), i))
+    keep: list[int] = []
+    used = 0
+    for i in ranked:
+        if used + text_length(parts[i]) + 1 <= max_chars:
+            keep.append(i)
+            used += text_length(parts[i]) + 1
+    return " ".join(parts[i] for i in sorted(keep)) or parts[ranked[0]][:max_chars]

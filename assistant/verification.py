@@ -44,7 +44,10 @@ def best_quote(claim: str, passage: Passage) -> str:
     return locate(chosen[:400], passage.text) or passage.text[:400]
 
 
-def verify_answer(raw: str, passages: list[Passage]) -> CheckedAnswer:
+def verify_answer(raw: str, passages: list[Passage], sources: list[Passage] | None = None) -> CheckedAnswer:
+    """Check ``raw`` against the ``passages`` the generator saw. ``sources`` are the full
+    passages they were cut from (same order), in which the quotes are located."""
+    sources = sources or passages
     checked = CheckedAnswer(text="")
     kept: list[str] = []
     quotes: dict[int, str] = {}
@@ -76,7 +79,8 @@ def verify_answer(raw: str, passages: list[Passage]) -> CheckedAnswer:
     checked.text = " ".join(kept)
     checked.kept = len(kept)
     for n, quote in quotes.items():
-        p = passages[n - 1]
+        p = sources[n - 1]
+        quote = locate(quote, p.text) or quote
         checked.citations.append(Citation(
             n=n, chunk_id=p.chunk_id, doc_id=p.doc_id, file=p.file, title=p.title, jurisdiction=p.jurisdiction,
             year=p.year, page=p.page, section=p.section, language=p.language, quote=quote,

@@ -86,7 +86,9 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     openai_api_key: str = ""
     search_k: int = Field(default=10, ge=1, le=50, description="Passages retrieved per question.")
-    answer_passages: int = Field(default=5, ge=1, le=20, description="Passages handed to the generator.")
+    answer_passages: int = Field(default=5, ge=1, le=20, description="Passages the extractive generator reads.")
+    llm_passages: int = Field(default=3, ge=1, le=20, description="Passages an LLM generator reads.")
+    llm_passage_chars: int = Field(default=400, ge=100, le=4000, description="Characters of each, best sentences first.")
     # Calibrated on the dev split of evals/data/qa.jsonl (evals/calibrate_refusal.py): with at most
     # 10% false refusals allowed, neither signal added to the answer-stage checks, so both are off
     # by default; raise them to refuse more readily.

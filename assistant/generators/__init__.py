@@ -1,4 +1,7 @@
-"""Answer generators behind one interface: extractive, local GGUF LLM, OpenAI-compatible server."""
+"""Answer generators behind one interface: extractive, local GGUF LLM, OpenAI-compatible server.
+
+The LLM generators import their runtimes lazily: ``make_generator`` (factory.py) builds them.
+"""
 
 from assistant.generators.base import Generator, GeneratorError, GeneratorUnavailable
 

@@ -16,7 +16,7 @@ Example::
 The model is loaded on first use and stays loaded: instances with the same model file and
 thread count share one ``xllamacpp.Server`` (module-level cache). Note that an
 ``xllamacpp.Server`` always opens an HTTP listener too; it is bound to a free port on
-127.0.0.1. Nothing here contacts the network: the model is a local file and
+127.0.0.1 and refuses cross-origin browser requests. Nothing here contacts the network: the model is a local file and
 ``CommonParams.offline`` is set.
 """
 
@@ -170,6 +170,10 @@ def server_params(model_path: Path, threads: int, context_size: int, port: int =
     params.port = port  # 0: any free port
     params.n_threads_http = 2
     params.ui = False
+    # llama.cpp reflects any Origin by default, which would let any web page in a browser on
+    # this machine use the model; only a page served from 127.0.0.1 itself may.
+    params.cors_origins = "http://127.0.0.1"
+    params.endpoint_slots = False  # /slots would show the prompts being processed
     params.cache_ram_mib = 256
     params.sampling.temp = 0.0
     params.verbosity = 1  # errors only
