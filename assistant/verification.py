@@ -1,7 +1,8 @@
 """Checks every answer passes, whatever wrote it.
 
 Each sentence must cite at least one retrieved passage (``[n]`` within range), and every
-number, percentage and year in it must appear in a passage it cites. Sentences that fail are
+number, percentage and year in it must appear in a passage it cites. A sentence whose numbers
+stand in another passage is re-cited to it (with a note); sentences that still fail are
 dropped and the answer says so. Each citation carries the exact quote (a substring of the
 passage) that best supports the sentences citing it.
 
@@ -44,6 +45,15 @@ def best_quote(claim: str, passage: Passage) -> str:
     return locate(chosen[:400], passage.text) or passage.text[:400]
 
 
+def _supporting_passage(claim: str, passages: list[Passage]) -> int | None:
+    """The passage holding every number of ``claim`` and most of its terms, if any."""
+    wanted_numbers, wanted_terms = numbers(claim), terms(claim)
+    candidates = [n for n, p in enumerate(passages, start=1) if wanted_numbers <= numbers(p.text)]
+    if not wanted_numbers or not candidates:
+        return None
+    return max(candidates, key=lambda n: len(terms(passages[n - 1].text) & wanted_terms))
+
+
 def verify_answer(raw: str, passages: list[Passage], sources: list[Passage] | None = None) -> CheckedAnswer:
     """Check ``raw`` against the ``passages`` the generator saw. ``sources`` are the full
     passages they were cut from (same order), in which the quotes are located."""
@@ -66,6 +76,10 @@ def verify_answer(raw: str, passages: list[Passage], sources: list[Passage] | No
             continue
         grounded = set().union(*(numbers(passages[n - 1].text) for n in valid))
         missing = sorted(numbers(claim) - grounded)
+        if missing and (better := _supporting_passage(claim, passages)):
+            # Small models often cite the neighbour of the right passage: re-cite, and say so.
+            checked.notes.append(f"moved citation {valid} to [{better}], the passage holding {', '.join(missing)}")
+            valid, missing = [better], []
         if missing:
             checked.notes.append(
                 f"dropped a sentence whose number(s) {', '.join(missing)} are not in the cited passage(s) "

