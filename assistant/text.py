@@ -22,16 +22,25 @@ _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ .,]\d{3})+|\d+)(?:[.,](\d+))?(?![
 _CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
 
+_BLOCKS = re.compile(r"\n\s*\n|\n(?=#{1,6}\s)|\n(?=\(\d+\)\s)")
+_HEADING_MARK = re.compile(r"^#{1,6}\s*")
+
+
 def sentences(text: str) -> list[str]:
+    """Sentences, white space folded; paragraphs and Markdown headings always end one."""
     parts: list[str] = []
-    for piece in _SENTENCE_END.split(" ".join(text.split())):
-        piece = piece.strip()
-        if not piece:
-            continue
-        if parts and _ABBREV.search(parts[-1]):
-            parts[-1] = f"{parts[-1]} {piece}"
-        else:
-            parts.append(piece)
+    for block in _BLOCKS.split(text):
+        block = _HEADING_MARK.sub("", " ".join(block.split()))
+        merged: list[str] = []
+        for piece in _SENTENCE_END.split(block):
+            piece = piece.strip()
+            if not piece:
+                continue
+            if merged and _ABBREV.search(merged[-1]):
+                merged[-1] = f"{merged[-1]} {piece}"
+            else:
+                merged.append(piece)
+        parts += merged
     return parts
 
 

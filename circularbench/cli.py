@@ -10,6 +10,7 @@ Example::
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -201,3 +202,68 @@ def ask(
         console.print(f"  [{c.n}] {c.title[:80]} ({c.jurisdiction}, {c.year or 'n.d.'}) {where} — “{c.quote[:200]}”")
     for note in final.notes:
         console.print(f"  [yellow]note:[/yellow] {note}")
+
+
+@app.command()
+def plan(
+    topic: str = typer.Option(..., "--topic", help="What to benchmark, e.g. 'packaging recycling'."),
+    jurisdiction: str = typer.Option(..., "--jurisdiction", "-j", help="The home jurisdiction (code or name)."),
+    peers: str = typer.Option(..., "--peers", help="Comma-separated peers, e.g. DE,EU or 'Germany,European Union'."),
+    criteria: Optional[str] = typer.Option(None, "--criteria", help="Comma-separated gap-table criteria."),
+    fmt: str = typer.Option("md", "--format", help="md, json or docx."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write here (required for docx)."),
+    generator: Optional[str] = typer.Option("extractive", "--generator", "-g"),
+) -> None:
+    """Draft a 10-step benchmarking plan (Zhong & Zvarych) with cited evidence and a gap table."""
+    from assistant.assistant import Assistant
+    from assistant.jurisdictions import UnknownJurisdictionError
+    from assistant.plan_export import plan_docx, plan_markdown
+    from assistant.plans import Planner
+    from assistant.retriever import IndexNotReadyError
+
+    if fmt not in ("md", "json", "docx"):
+        _fail(f"--format must be md, json or docx, not {fmt!r}")
+    if fmt == "docx" and out is None:
+        _fail("--format docx needs --out FILE")
+    try:
+        planner = Planner(Assistant.open(Settings()), generator=generator)
+        result = planner.plan(topic, jurisdiction, _split(peers), _split(criteria) if criteria else None)
+    except (IndexNotReadyError, UnknownJurisdictionError, ValueError) as exc:
+        _fail(str(exc))
+    if fmt == "docx":
+        plan_docx(result, out)
+        console.print(f"wrote {out}")
+        return
+    text = result.model_dump_json(indent=1) if fmt == "json" else plan_markdown(result)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"wrote {out}")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def compare(
+    criterion: str,
+    jurisdictions: str = typer.Option(..., "--jurisdictions", "-j", help="Comma-separated, e.g. DE,NL,CN,EU."),
+    columns: Optional[str] = typer.Option(None, "--criteria", help="Comma-separated sub-criteria as columns."),
+    as_json: bool = typer.Option(False, "--json"),
+    generator: Optional[str] = typer.Option("extractive", "--generator", "-g"),
+) -> None:
+    """Compare jurisdictions side by side: each cell cited, or 'not found in the indexed documents'."""
+    from assistant.assistant import Assistant
+    from assistant.jurisdictions import UnknownJurisdictionError
+    from assistant.plan_export import comparison_markdown
+    from assistant.plans import Planner
+    from assistant.retriever import IndexNotReadyError
+
+    try:
+        planner = Planner(Assistant.open(Settings()), generator=generator)
+        result = planner.compare(criterion, _split(jurisdictions), _split(columns) if columns else None)
+    except (IndexNotReadyError, UnknownJurisdictionError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(result.model_dump_json(indent=1) if as_json else comparison_markdown(result))
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]

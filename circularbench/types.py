@@ -173,3 +173,64 @@ class Answer(BaseModel):
     notes: list[str] = Field(default_factory=list, description="What the checks dropped or flagged.")
     generator: str = ""
     search_query: str = Field(default="", description="The question as searched (after follow-up rewriting).")
+
+
+class Finding(BaseModel):
+    """What the documents say about one question for one jurisdiction — or that they don't."""
+
+    jurisdiction: str
+    question: str
+    found: bool
+    text: str = Field(description="The cited answer, or 'not found in the indexed documents'.")
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class PlanStep(BaseModel):
+    number: int = Field(ge=1, le=10)
+    name: str
+    definition: str = Field(description="The step as the benchmarking paper defines it.")
+    definition_source: Citation | None = None
+    actions: list[str] = Field(default_factory=list)
+    evidence: list[Finding] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class GapRow(BaseModel):
+    """One criterion of the gap table: a cell per jurisdiction (home first)."""
+
+    criterion: str
+    cells: list[Finding]
+
+
+class Plan(BaseModel):
+    topic: str
+    home: str
+    peers: list[str]
+    steps: list[PlanStep]
+    gap_table: list[GapRow]
+    generator: str = ""
+    notes: list[str] = Field(default_factory=list)
+
+    def citations(self) -> list[Citation]:
+        """Every citation of the plan once, in order of first use (for a sources table)."""
+        seen: dict[str, Citation] = {}
+        for step in self.steps:
+            for c in ([step.definition_source] if step.definition_source else []) + [
+                c for f in step.evidence for c in f.citations
+            ]:
+                seen.setdefault(f"{c.chunk_id}|{c.quote}", c)
+        for row in self.gap_table:
+            for f in row.cells:
+                for c in f.citations:
+                    seen.setdefault(f"{c.chunk_id}|{c.quote}", c)
+        return list(seen.values())
+
+
+class Comparison(BaseModel):
+    """A matrix: one row per jurisdiction, one column per criterion."""
+
+    topic: str
+    criteria: list[str]
+    jurisdictions: list[str]
+    rows: list[list[Finding]] = Field(description="rows[i][j]: jurisdiction i, criterion j")
+    generator: str = ""

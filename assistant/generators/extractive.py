@@ -24,6 +24,7 @@ from circularbench.types import Passage
 
 LANGUAGE_NAMES = {"de": "German", "zh": "Chinese", "nl": "Dutch", "fr": "French", "ja": "Japanese"}
 _HEADING = re.compile(r"^#+\s*")
+_ENDS = (".", "!", "?", "。", "；", ";", ":", "：")
 _QUESTION_WORDS = {"what", "which", "how", "does", "do", "is", "are", "the", "when", "who", "why", "much", "many"}
 
 
@@ -52,7 +53,8 @@ class ExtractiveGenerator:
         for rank, passage in enumerate(passages[: self.passages_considered], start=1):
             for position, sentence in enumerate(sentences(passage.text)):
                 sentence = _HEADING.sub("", sentence).strip()
-                if not 25 <= len(sentence) <= 700:
+                # A heading ("§ 1 Abfallwirtschaftliche Ziele") names a topic but says nothing.
+                if not 25 <= len(sentence) <= 700 or (len(sentence) < 80 and not sentence.endswith(_ENDS)):
                     continue
                 matched = len(terms(sentence) & wanted)
                 if matched == 0:
