@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from circularbench.settings import Settings
 from circularbench.types import Chunk, DocumentRecord
 from corpus.manifest import Manifest, load_manifest
 from corpus.sync import file_sha256
+from corpus.uploads import UploadRegistry
 from indexer.chunking import Chunker
 from indexer.embeddings import Embedder, load_embedder
 from indexer.keyword_index import KeywordIndex
@@ -66,6 +68,13 @@ class Indexer:
         return self._embedder
 
     def run(self, rebuild: bool = False, progress: bool = True) -> IndexReport:
+        """Bring the index in step with the corpus; one run at a time per data folder."""
+        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.settings.index_dir / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another process (an API worker) may be indexing
+            return self._run(rebuild, progress)
+
+    def _run(self, rebuild: bool, progress: bool) -> IndexReport:
         started = time.perf_counter()
         report = IndexReport()
         if rebuild:
@@ -131,9 +140,15 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
+    def documents(self) -> list[DocumentRecord]:
+        """The manifest's documents, then the uploaded ones (an upload never shadows the manifest)."""
+        known = {d.id for d in self.manifest.documents} | {d.file for d in self.manifest.documents}
+        uploads = [r for r in UploadRegistry(self.settings.corpus_dir).records() if r.id not in known and r.file not in known]
+        return [*self.manifest.documents, *uploads]
+
     def _present_documents(self) -> list[tuple[DocumentRecord, Path]]:
         corpus = self.settings.corpus_dir
-        return [(r, corpus / r.file) for r in self.manifest.documents if (corpus / r.file).is_file()]
+        return [(r, corpus / r.file) for r in self.documents() if (corpus / r.file).is_file()]
 
     def _embed(self, chunks: list[Chunk], bar) -> np.ndarray:
         size = self.settings.embedding_batch_size
