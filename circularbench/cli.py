@@ -267,3 +267,16 @@ def compare(
 
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, "--host", help="Default: CIRCULARBENCH_HOST (127.0.0.1)."),
+    port: Optional[int] = typer.Option(None, "--port", help="Default: CIRCULARBENCH_PORT (8000)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=32),
+) -> None:
+    """Serve the API (and UI) over HTTP; several workers share the index through a Chroma server."""
+    from web.server import serve as run
+
+    settings = Settings()
+    run(settings, host or settings.host, port or settings.port, workers)

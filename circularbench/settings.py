@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     answer_passages: int = Field(default=5, ge=1, le=20, description="Passages the extractive generator reads.")
     llm_passages: int = Field(default=3, ge=1, le=20, description="Passages an LLM generator reads.")
     llm_passage_chars: int = Field(default=400, ge=100, le=4000, description="Characters of each, best sentences first.")
+    # Server
+    api_key: str = Field(default="", description="When set, every endpoint but health needs it (X-API-Key).")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_upload_mb: float = Field(default=25.0, gt=0)
+
     # Calibrated on the dev split of evals/data/qa.jsonl (evals/calibrate_refusal.py): with at most
     # 10% false refusals allowed, neither signal added to the answer-stage checks, so both are off
     # by default; raise them to refuse more readily.

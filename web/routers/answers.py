@@ -1,0 +1,73 @@
+"""Search and ask (plain JSON, or streamed as server-sent events)."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.responses import StreamingResponse
+
+from assistant.assistant import Assistant
+from assistant.generators.base import GeneratorError
+from assistant.jurisdictions import UnknownJurisdictionError, normalize
+from circularbench.types import Answer, Passage
+from web.dependencies import get_assistant, require_api_key
+from web.schemas import AskRequest, SearchRequest, SearchResponse
+
+router = APIRouter(prefix="/v1", tags=["answers"], dependencies=[Depends(require_api_key)])
+
+
+def _bad_request(exc: Exception) -> HTTPException:
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc))
+
+
+@router.post("/search", response_model=SearchResponse)
+def search(body: SearchRequest, bot: Assistant = Depends(get_assistant)) -> SearchResponse:
+    """Hybrid search: passages with their document, page or article, and score."""
+    try:
+        hits = bot.retriever.search(body.query, k=body.k, filters=body.filters)
+    except UnknownJurisdictionError as exc:
+        raise _bad_request(exc) from exc
+    return SearchResponse(passages=[Passage.from_chunk(h.chunk, h.score) for h in hits])
+
+
+@router.post("/ask", response_model=Answer)
+def ask(body: AskRequest, bot: Assistant = Depends(get_assistant)) -> Answer:
+    """A cited answer, or a refusal that says what was searched."""
+    try:
+        return bot.ask(body.question, filters=body.filters, history=body.history, generator=body.generator)
+    except UnknownJurisdictionError as exc:
+        raise _bad_request(exc) from exc
+    except GeneratorError as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
+
+
+def _sse(event: str, data) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post("/ask/stream", response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}}, "description": "token*, citations, final"}})
+def ask_stream(body: AskRequest, bot: Assistant = Depends(get_assistant)) -> StreamingResponse:
+    """Server-sent events: ``token`` (draft text as it is written), then ``citations``, then
+    ``final`` (the checked answer, the same JSON as ``/v1/ask``)."""
+    try:
+        # Fail before the stream opens, so a bad filter is a 422 and not a broken stream.
+        [normalize(j) for j in body.filters.jurisdictions]
+    except UnknownJurisdictionError as exc:
+        raise _bad_request(exc) from exc
+
+    def events() -> Iterator[str]:
+        try:
+            for event in bot.stream(body.question, filters=body.filters, history=body.history, generator=body.generator):
+                if event.kind == "token":
+                    yield _sse("token", {"text": event.text})
+                else:
+                    answer = event.answer
+                    yield _sse("citations", [c.model_dump() for c in answer.citations])
+                    yield _sse("final", answer.model_dump())
+        except GeneratorError as exc:
+            yield _sse("error", {"detail": str(exc)})
+
+    return StreamingResponse(events(), media_type="text/event-stream")

@@ -1,0 +1,64 @@
+"""Start the API: uvicorn with N workers; with more than one, a Chroma server on loopback
+serves the index to all of them (workers cannot share an embedded Chroma store).
+
+Example::
+
+    serve(Settings(), host="127.0.0.1", port=8000, workers=2)
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from circularbench.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_chroma_server(path: Path, port: int, timeout: float = 60.0) -> subprocess.Popen:
+    """`chroma run` over ``path`` on 127.0.0.1:``port``; returns once its heartbeat answers."""
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"chroma server exited with code {proc.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"chroma server did not answer on port {port} within {timeout:.0f} s")
+
+
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    env = {"CIRCULARBENCH_HOST": host, "CIRCULARBENCH_PORT": str(port),
+           "CIRCULARBENCH_DATA_DIR": str(settings.data_dir.resolve())}
+    chroma = None
+    if workers > 1 and settings.chroma_mode == "embedded":
+        chroma_port = free_port()
+        chroma = start_chroma_server(settings.index_dir / "chroma", chroma_port)
+        env |= {"CIRCULARBENCH_CHROMA_MODE": "http", "CIRCULARBENCH_CHROMA_HOST": "127.0.0.1",
+                "CIRCULARBENCH_CHROMA_PORT": str(chroma_port)}
+    os.environ.update(env)  # the workers read their settings from the environment
+    try:
+        uvicorn.run("web.app:app", host=host, port=port, workers=workers, log_level="info")
+    finally:
+        if chroma is not None:
+            chroma.terminate()
+            chroma.wait(timeout=30)
