@@ -61,7 +61,7 @@ class HybridRetriever:
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "HybridRetriever":
         ledger = Ledger.load(settings.index_dir / "ledger.json")
-        if not ledger.documents or not ledger.keyword_dir:
+        if not ledger.keyword_dir:  # never built; an index emptied by deletions still opens
             raise IndexNotReadyError(f"no index in {settings.index_dir}: run `circularbench index` first")
         embedder = embedder or load_embedder(ledger.embedding_model, settings.query_threads)
         store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
@@ -121,6 +121,8 @@ class HybridRetriever:
         return admit
 
     def _search(self, query: str, k: int, filters: SearchFilters, pool: int) -> list[Hit]:
+        if not self.chunks:
+            return []
         dense_hits = [h for h in self.store.query(self.embedder.embed_query(query), k=pool, where=self._where(filters))
                       if h.chunk.chunk_id in self.chunks]
         similarity = {h.chunk.chunk_id: 1.0 - h.distance for h in dense_hits}

@@ -26,6 +26,7 @@ _OFFLINE_ENV = {
     "ANONYMIZED_TELEMETRY": "False",
     "RAGAS_DO_NOT_TRACK": "true",
     "TOKENIZERS_PARALLELISM": "false",
+    "OTEL_SDK_DISABLED": "true",  # FastAPI ships OpenTelemetry hooks; no exporter may start
 }
 for _key, _value in _OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)

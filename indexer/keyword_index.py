@@ -44,19 +44,25 @@ TOKENIZER_VERSION = "2"
 
 
 class KeywordIndex:
-    def __init__(self, retriever: bm25s.BM25, ids: list[str]):
+    """``retriever`` is None for an index of no chunks (every document deleted)."""
+
+    def __init__(self, retriever: bm25s.BM25 | None, ids: list[str]):
         self._retriever = retriever
         self.ids = ids
 
     @classmethod
     def build(cls, items: list[tuple[str, str]]) -> "KeywordIndex":
         ids = [cid for cid, _ in items]
+        if not ids:
+            return cls(None, [])
         retriever = bm25s.BM25()
         # An empty token list would break bm25s; a placeholder token keeps positions aligned.
         retriever.index([tokenize(text) or ["\u2205"] for _, text in items], show_progress=False)
         return cls(retriever, ids)
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+        if self._retriever is None:
+            return []
         tokens = [t for t in tokenize(query) if t in self._vocab]
         if not tokens or not self.ids:
             return []
@@ -70,11 +76,11 @@ class KeywordIndex:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self._retriever.save(str(folder))
+        if self._retriever is not None:
+            self._retriever.save(str(folder))
         (folder / "chunk_ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> "KeywordIndex":
-        retriever = bm25s.BM25.load(str(folder))
         ids = json.loads((folder / "chunk_ids.json").read_text(encoding="utf-8"))
-        return cls(retriever, ids)
+        return cls(bm25s.BM25.load(str(folder)) if ids else None, ids)

