@@ -280,3 +280,33 @@ def serve(
 
     settings = Settings()
     run(settings, host or settings.host, port or settings.port, workers)
+
+
+@app.command("eval")
+def evaluate(
+    split: str = typer.Option("all", "--split", help="dev, test or all."),
+    generators: str = typer.Option("extractive", "--generators", help="Comma-separated: extractive,local,openai."),
+    llm_limit: int = typer.Option(12, "--llm-limit", min=1, help="Questions per LLM generator."),
+    no_baselines: bool = typer.Option(False, "--no-baselines", help="Skip the naive LangChain pipeline."),
+    out: Path = typer.Option(Path("evals/reports"), "--out", help="Reports go to a dated folder here."),
+    gate: bool = typer.Option(False, "--gate", help="The fast CI subset; exit 1 below the committed thresholds."),
+) -> None:
+    """Evaluate retrieval, answers, refusals and plans against the test set, with baselines."""
+    from evals.gate import GATE_CONFIG, check
+    from evals.report import write_report
+    from evals.runner import EvalConfig, run_eval
+
+    if split not in ("dev", "test", "all"):
+        _fail("--split must be dev, test or all")
+    config = EvalConfig(**GATE_CONFIG) if gate else EvalConfig(
+        split=split, generators=_split(generators), llm_limit=llm_limit, baselines=not no_baselines)
+    data = run_eval(Settings(), config)
+    folder = write_report(data, out)
+    console.print(f"report: {folder / 'report.md'}")
+    if gate:
+        failures = check(data)
+        for line in failures:
+            console.print(f"[red]gate:[/red] {line}")
+        if failures:
+            raise typer.Exit(code=1)
+        console.print("gate: all metrics at or above their thresholds")

@@ -71,3 +71,29 @@ def matches_gold(chunk: Chunk, gold: Gold, probe: int = 60) -> bool:
     return quote[:probe] in text or quote[-probe:] in text
 
 
+
+
+def verify_gold(corpus_dir: Path, questions: list[EvalQuestion] | None = None) -> list[str]:
+    """Every gold quote must stand in its document (PDF: on its page, as pypdf extracts it;
+    other files: anywhere), white space folded. Returns one line per problem, naming the
+    question, file and page, so a document changed under the test set fails loudly."""
+    from pypdf import PdfReader
+
+    problems: list[str] = []
+    pages_cache: dict[str, list[str]] = {}
+    for q in questions if questions is not None else load_questions():
+        for g in q.gold:
+            path = corpus_dir / g.file
+            if not path.is_file():
+                problems.append(f"{q.id}: {g.file} is not in {corpus_dir}")
+                continue
+            quote = squash(g.quote)
+            if g.file.endswith(".pdf"):
+                if g.file not in pages_cache:
+                    pages_cache[g.file] = [squash(p.extract_text() or "") for p in PdfReader(path).pages]
+                pages = pages_cache[g.file]
+                if g.page is None or not 1 <= g.page <= len(pages) or quote not in pages[g.page - 1]:
+                    problems.append(f"{q.id}: quote not on page {g.page} of {g.file}: “{g.quote[:60]}…”")
+            elif quote not in squash(path.read_text(encoding="utf-8")):
+                problems.append(f"{q.id}: quote not in {g.file}: “{g.quote[:60]}…”")
+    return problems
