@@ -67,10 +67,7 @@ class Planner:
                 m = pattern.search(c.text)
                 if m:
                     row = " ".join(m.group(0).split())
-                    out[number] = (row, Citation(
-                        n=1, chunk_id=c.chunk_id, doc_id=c.doc_id, file=c.file, title=c.title,
-                        jurisdiction=c.jurisdiction, year=c.year, page=c.page, section=c.section,
-                        language=c.language, quote=locate(m.group(0), c.text) or m.group(0)))
+                    out[number] = (row, Citation.of(c, 1, locate(m.group(0), c.text) or m.group(0)))
                     break
             out.setdefault(number, (STEPS[number - 1], None))
         return out

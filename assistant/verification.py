@@ -95,8 +95,5 @@ def verify_answer(raw: str, passages: list[Passage], sources: list[Passage] | No
     for n, quote in quotes.items():
         p = sources[n - 1]
         quote = locate(quote, p.text) or quote
-        checked.citations.append(Citation(
-            n=n, chunk_id=p.chunk_id, doc_id=p.doc_id, file=p.file, title=p.title, jurisdiction=p.jurisdiction,
-            year=p.year, page=p.page, section=p.section, language=p.language, quote=quote,
-        ))
+        checked.citations.append(Citation.of(p, n, quote))
     return checked

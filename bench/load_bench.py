@@ -19,7 +19,7 @@ import httpx
 
 from circularbench.settings import Settings
 from evals.dataset import load_questions
-from tests.test_api_server import start_server, stop
+from web.server import start_background, stop_background
 
 
 def pct(values: list[float], q: float) -> float:
@@ -64,11 +64,11 @@ def main() -> None:
     questions = [q.question for q in load_questions()]
     data_dir = Settings().data_dir
     for workers in (1, 2):
-        proc, base = start_server(data_dir, workers)
+        proc, base = start_background(data_dir, workers)
         try:
             latencies, errors, elapsed = asyncio.run(load(base, args.clients, args.seconds, questions))
         finally:
-            stop(proc)
+            stop_background(proc)
         print(f"{workers} worker(s), {args.clients} clients, {elapsed:.0f} s: {len(latencies) / elapsed:6.1f} req/s  "
               f"p50 {statistics.median(latencies):7.0f} ms  p95 {pct(latencies, 0.95):7.0f} ms  "
               f"p99 {pct(latencies, 0.99):7.0f} ms  errors {len(errors)}"

@@ -96,6 +96,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_upload_mb: float = Field(default=25.0, gt=0)
+    ui: bool = Field(default=True, description="Serve the Gradio UI at / beside the API.")
 
     # Calibrated on the dev split of evals/data/qa.jsonl (evals/calibrate_refusal.py): with at most
     # 10% false refusals allowed, neither signal added to the answer-stage checks, so both are off

@@ -42,8 +42,8 @@ class DocumentRecord(BaseModel):
         return {"markdown": "md", "htm": "html"}.get(ext, ext)
 
 
-class Chunk(BaseModel):
-    """A span of one document, with everything needed to cite it."""
+class SourceRef(BaseModel):
+    """Where a piece of text comes from: document, jurisdiction, page or article, language."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -53,10 +53,15 @@ class Chunk(BaseModel):
     title: str
     jurisdiction: str
     year: int | None
-    doc_type: str
     language: str
     page: int | None = Field(default=None, description="1-based PDF page; None for non-paged files.")
-    section: str = ""
+    section: str = Field(default="", description="Article or section label, e.g. '§ 16', 'Article 5', '第十六条'.")
+
+
+class Chunk(SourceRef):
+    """A span of one document, with everything needed to cite it."""
+
+    doc_type: str
     heading: str = Field(default="", description="Heading path above the chunk, for context.")
     char_start: int = Field(ge=0, description="Offset in the page text (PDF) or document text.")
     char_end: int = Field(ge=0)
@@ -112,19 +117,10 @@ class SearchFilters(BaseModel):
         return not (self.jurisdictions or self.year_from or self.year_to or self.doc_types or self.languages)
 
 
-class Passage(BaseModel):
+class Passage(SourceRef):
     """A retrieved chunk as the assistant and the API show it."""
 
-    chunk_id: str
-    doc_id: str
-    file: str
-    title: str
-    jurisdiction: str
-    year: int | None
     doc_type: str
-    language: str
-    page: int | None
-    section: str
     text: str
     score: float
 
@@ -141,20 +137,15 @@ class Passage(BaseModel):
         return ", ".join(parts)
 
 
-class Citation(BaseModel):
+class Citation(SourceRef):
     """One numbered source of an answer, with the exact quote that supports it."""
 
     n: int = Field(ge=1)
-    chunk_id: str
-    doc_id: str
-    file: str
-    title: str
-    jurisdiction: str
-    year: int | None
-    page: int | None
-    section: str
-    language: str
     quote: str
+
+    @classmethod
+    def of(cls, source: SourceRef, n: int, quote: str) -> "Citation":
+        return cls(n=n, quote=quote, **source.model_dump(include=set(SourceRef.model_fields)))
 
 
 class Turn(BaseModel):

@@ -135,3 +135,17 @@ def _load_html(path: Path) -> list[PageText]:
 
 
 _LOADERS = {"pdf": _load_pdf, "md": _load_markdown, "txt": _load_text, "html": _load_html}
+
+
+def page_text(path: Path, page: int) -> str:
+    """The cleaned text of one PDF page (1-based), without extracting the whole file; for
+    "open the source" views. Running headers are not removed (that needs every page)."""
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        if not 1 <= page <= len(reader.pages):
+            raise LoadError(path, f"no page {page} (the file has {len(reader.pages)})")
+        return normalize_text(reader.pages[page - 1].extract_text() or "")
+    except (PdfReadError, KeyError, TypeError, AttributeError) as exc:
+        raise LoadError(path, f"corrupt PDF ({type(exc).__name__}: {exc})") from exc

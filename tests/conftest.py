@@ -17,7 +17,7 @@ from corpus.manifest import Manifest, load_manifest
 from corpus.sync import sync_corpus
 from indexer.embeddings import Embedder, load_embedder
 from indexer.pipeline import IndexReport, Indexer
-from tests.helpers import LLM_API_KEY, MIRROR, make_settings
+from tests.helpers import LLM_API_KEY, MIRROR, SMALL_FILES, make_settings, small_corpus
 
 
 
@@ -65,3 +65,32 @@ def real_index(tmp_path_factory, mirror, manifest, embedder) -> tuple[Settings, 
     sync_corpus(manifest, settings.corpus_dir, mirror, download=False)
     report = Indexer(settings, manifest, embedder).run(progress=False)
     return settings, report
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory, mirror, manifest, embedder) -> Path:
+    """A data folder with a few real documents indexed, for servers the tests start."""
+    settings = small_corpus(tmp_path_factory.mktemp("served") / "data", mirror, SMALL_FILES)
+    Indexer(settings, manifest, embedder).run(progress=False)
+    return settings.data_dir
+
+
+@pytest.fixture(scope="module")
+def serve_small(small_data, tmp_path_factory):
+    """Start `circularbench serve --workers N` on a private copy of ``small_data``; returns its URL."""
+    import shutil
+
+    from web.server import start_background, stop_background
+
+    procs = []
+
+    def start(workers: int = 1) -> str:
+        data = tmp_path_factory.mktemp("served-copy") / "data"
+        shutil.copytree(small_data, data)
+        proc, base = start_background(data, workers=workers)
+        procs.append(proc)
+        return base
+
+    yield start
+    for proc in procs:
+        stop_background(proc)

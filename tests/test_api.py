@@ -16,7 +16,7 @@ from web.routers import feedback as feedback_router
 
 
 def make_client(settings, store=None) -> TestClient:
-    app = create_app()
+    app = create_app(ui=False)
     app.dependency_overrides[dependencies.get_settings] = lambda: settings
     holder = dependencies.AssistantHolder(settings)
     app.dependency_overrides[dependencies.get_holder] = lambda: holder
@@ -177,7 +177,7 @@ def test_feedback_is_stored(client):
 def test_api_key_is_required_when_configured(real_index):
     settings, _ = real_index
     keyed = settings.model_copy(update={"api_key": "s3cret"})
-    app = create_app()
+    app = create_app(ui=False)
     app.dependency_overrides[dependencies.get_settings] = lambda: keyed
     holder = dependencies.AssistantHolder(keyed)
     app.dependency_overrides[dependencies.get_holder] = lambda: holder

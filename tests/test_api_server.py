@@ -2,64 +2,20 @@
 index through a Chroma server, fuzzed with schemathesis, and with no network at all."""
 
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from indexer.pipeline import Indexer
-from tests.helpers import SMALL_FILES, small_corpus
-from web.server import free_port
 
 BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
-def small_data(tmp_path_factory, mirror, manifest, embedder) -> Path:
-    settings = small_corpus(tmp_path_factory.mktemp("served") / "data", mirror, SMALL_FILES)
-    Indexer(settings, manifest, embedder).run(progress=False)
-    return settings.data_dir
-
-
-def start_server(data_dir: Path, workers: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = dict(os.environ, CIRCULARBENCH_DATA_DIR=str(data_dir))
-    proc = subprocess.Popen([str(BIN / "circularbench"), "serve", "--port", str(port), "--workers", str(workers)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "the server exited during start-up"
-        try:
-            if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    stop(proc)
-    pytest.fail("the server did not become ready")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)  # uvicorn's workers and the Chroma server with it
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
-@pytest.fixture(scope="module")
-def two_workers(small_data, tmp_path_factory):
-    data = tmp_path_factory.mktemp("two-workers") / "data"
-    shutil.copytree(small_data, data)
-    proc, base = start_server(data, workers=2)
-    yield base
-    stop(proc)
+def two_workers(serve_small):
+    return serve_small(workers=2)
 
 
 def test_two_workers_see_each_others_uploads(two_workers):

@@ -1,4 +1,4 @@
-"""The ASGI app: the versioned JSON API under ``/v1`` (OpenAPI at ``/docs``).
+"""The ASGI app: the versioned JSON API under ``/v1`` (OpenAPI at ``/docs``) and the UI at ``/``.
 
 Run it with ``circularbench serve`` (or ``uvicorn web.app:app``).
 """
@@ -11,10 +11,12 @@ from fastapi.responses import JSONResponse
 
 from circularbench import __version__
 from circularbench import settings as _settings  # noqa: F401  (offline variables before any import)
+from web.dependencies import get_holder, get_settings
 from web.routers import answers, documents, feedback, health, plans
 
 
-def create_app() -> FastAPI:
+def create_app(ui: bool | None = None) -> FastAPI:
+    """The API; with ``ui`` (default: the ``CIRCULARBENCH_UI`` setting) the Gradio UI at ``/``."""
     app = FastAPI(title="circularbench", version=__version__,
                   description="Document-grounded benchmarking assistant for the circular economy.")
 
@@ -27,6 +29,15 @@ def create_app() -> FastAPI:
 
     for module in (health, answers, plans, documents, feedback):
         app.include_router(module.router)
+    settings = get_settings()
+    if settings.ui if ui is None else ui:
+        import gradio as gr
+
+        from web.ui import CSS, build_ui, theme
+
+        # Mounted last: the API routes above keep precedence over the UI's catch-all path.
+        app = gr.mount_gradio_app(app, build_ui(get_holder(), settings), path="/", theme=theme(), css=CSS,
+                                  ssr_mode=False, footer_links=["api"], show_error=True)
     return app
 
 

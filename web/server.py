@@ -9,6 +9,7 @@ Example::
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -62,3 +63,36 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
         if chroma is not None:
             chroma.terminate()
             chroma.wait(timeout=30)
+
+
+def start_background(data_dir: Path, workers: int = 1, timeout: float = 120.0) -> tuple[subprocess.Popen, str]:
+    """`circularbench serve` on a free loopback port in its own process group; returns once
+    /readyz answers 200, with the process and the base URL (for tests and benchmarks)."""
+    port = free_port()
+    env = dict(os.environ, CIRCULARBENCH_DATA_DIR=str(data_dir))
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "circularbench"), "serve", "--port", str(port),
+                             "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"circularbench serve exited with code {proc.returncode} during start-up")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    stop_background(proc)
+    raise RuntimeError(f"circularbench serve was not ready within {timeout:.0f} s")
+
+
+def stop_background(proc: subprocess.Popen) -> None:
+    """Stop the server with its workers and Chroma server (the whole process group)."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
