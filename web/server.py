@@ -32,17 +32,25 @@ def start_chroma_server(path: Path, port: int, timeout: float = 60.0) -> subproc
     chroma = Path(sys.executable).parent / "chroma"
     proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    if not _wait_ready(proc, f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout, "chroma server"):
+        proc.kill()
+        raise RuntimeError(f"chroma server did not answer on port {port} within {timeout:.0f} s")
+    return proc
+
+
+def _wait_ready(proc: subprocess.Popen, url: str, timeout: float, what: str) -> bool:
+    """Poll ``url`` until it answers 200 (True) or ``timeout`` passes (False); fail if ``proc`` dies."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"chroma server exited with code {proc.returncode}")
+            raise RuntimeError(f"{what} exited with code {proc.returncode} during start-up")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                return proc
+            if httpx.get(url, timeout=5).status_code == 200:
+                return True
         except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"chroma server did not answer on port {port} within {timeout:.0f} s")
+            pass
+        time.sleep(0.3)
+    return False
 
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
@@ -74,18 +82,10 @@ def start_background(data_dir: Path, workers: int = 1, timeout: float = 120.0) -
                              "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"circularbench serve exited with code {proc.returncode} during start-up")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    stop_background(proc)
-    raise RuntimeError(f"circularbench serve was not ready within {timeout:.0f} s")
+    if not _wait_ready(proc, f"{base}/readyz", timeout, "circularbench serve"):
+        stop_background(proc)
+        raise RuntimeError(f"circularbench serve was not ready within {timeout:.0f} s")
+    return proc, base
 
 
 def stop_background(proc: subprocess.Popen) -> None:
