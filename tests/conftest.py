@@ -77,19 +77,21 @@ def small_data(tmp_path_factory, mirror, manifest, embedder) -> Path:
 
 @pytest.fixture(scope="module")
 def serve_small(small_data, tmp_path_factory):
-    """Start `circularbench serve --workers N` on a private copy of ``small_data``; returns its URL."""
+    """Start `circularbench serve --workers N` on a private copy of ``small_data``; returns
+    (base URL, data folder)."""
     import shutil
 
     from web.server import start_background, stop_background
 
     procs = []
 
-    def start(workers: int = 1) -> str:
+    def start(workers: int = 1) -> tuple[str, Path]:
         data = tmp_path_factory.mktemp("served-copy") / "data"
         shutil.copytree(small_data, data)
-        proc, base = start_background(data, workers=workers)
+        # The extractive generator keeps served tests fast and deterministic; the LLM ones have their own.
+        proc, base = start_background(data, workers=workers, env={"CIRCULARBENCH_GENERATOR": "extractive"})
         procs.append(proc)
-        return base
+        return base, data
 
     yield start
     for proc in procs:

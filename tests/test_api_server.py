@@ -15,7 +15,7 @@ BIN = Path(sys.executable).parent
 
 @pytest.fixture(scope="module")
 def two_workers(serve_small):
-    return serve_small(workers=2)
+    return serve_small(workers=2)[0]
 
 
 def test_two_workers_see_each_others_uploads(two_workers):

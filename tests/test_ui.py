@@ -2,12 +2,15 @@
 serve` on a small real index. Screenshots of each tab go to test-output/ui/."""
 
 import shutil
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 from reportlab.pdfgen import canvas
+
+from web.feedback_store import FeedbackStore
 
 
 SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "ui"
@@ -18,8 +21,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 @pytest.fixture(scope="module")
-def server(serve_small):
+def served(serve_small):
     return serve_small(workers=1)
+
+
+@pytest.fixture(scope="module")
+def server(served):
+    return served[0]
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +60,17 @@ def test_chat_answers_with_citation_cards(page):
     cards.first.locator("summary").click()
     expect(cards.first.locator(".cb-page")).to_be_visible()
     page.screenshot(path=str(SHOTS / "chat.png"), full_page=True)
+
+
+def test_thumbs_down_with_a_comment_is_stored(page, served):
+    page.get_by_label("Comment sent with a thumbs up/down (optional)").fill("the rate is for 2030")
+    page.locator("#chat").get_by_role("button", name="Dislike").last.click()
+    store = FeedbackStore(served[1] / "feedback.sqlite3")
+    deadline = time.monotonic() + 20
+    while not store.all() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    row = store.all()[-1]
+    assert row["rating"] == -1 and row["comment"] == "the rate is for 2030" and "Singapore" in row["question"]
 
 
 def test_chat_shows_a_refusal(page):

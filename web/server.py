@@ -73,11 +73,12 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
             chroma.wait(timeout=30)
 
 
-def start_background(data_dir: Path, workers: int = 1, timeout: float = 120.0) -> tuple[subprocess.Popen, str]:
-    """`circularbench serve` on a free loopback port in its own process group; returns once
-    /readyz answers 200, with the process and the base URL (for tests and benchmarks)."""
+def start_background(data_dir: Path, workers: int = 1, timeout: float = 120.0,
+                     env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """`circularbench serve` on a free loopback port in its own process group (``env`` adds
+    settings); returns once /readyz answers 200, with the process and the base URL."""
     port = free_port()
-    env = dict(os.environ, CIRCULARBENCH_DATA_DIR=str(data_dir))
+    env = dict(os.environ, **(env or {}), CIRCULARBENCH_DATA_DIR=str(data_dir))
     proc = subprocess.Popen([str(Path(sys.executable).parent / "circularbench"), "serve", "--port", str(port),
                              "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.STDOUT, start_new_session=True)

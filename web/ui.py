@@ -207,7 +207,8 @@ def build_ui(holder: AssistantHolder, settings: Settings) -> gr.Blocks:
                         clear = gr.Button("New conversation")
                     gr.Examples(EXAMPLES, inputs=question)
                 with gr.Column(scale=2):
-                    generator = gr.Dropdown(generator_choices, value="extractive", label="Generator")
+                    # The default is the setting ("auto": the best generator installed here).
+                    generator = gr.Dropdown(generator_choices, value=settings.generator, label="Generator")
                     with gr.Accordion("Filters", open=False):
                         jurs = gr.Dropdown(jurisdiction_choices(), multiselect=True, label="Jurisdictions")
                         with gr.Row():
