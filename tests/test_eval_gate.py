@@ -15,7 +15,7 @@ from evals.runner import EvalConfig, run_eval
 
 def test_test_set_is_large_varied_and_split():
     questions = load_questions()
-    assert len(questions) >= 110 and len({q.id for q in questions}) == len(questions)
+    assert len(questions) >= 120 and len({q.id for q in questions}) == len(questions)
     cats = {q.category for q in questions}
     assert cats == {"factual", "numeric", "definition", "comparative", "cross-lingual", "multi-hop", "follow-up",
                     "unanswerable"}
