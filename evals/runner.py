@@ -21,7 +21,7 @@ from assistant.plans import Planner
 from circularbench.settings import Settings
 from evals.answer_metrics import mean_of, refusal_rates, score_answer
 from evals.dataset import EvalQuestion, load_questions
-from evals.plan_metrics import PLAN_REQUESTS, score_plan
+from evals.plan_metrics import load_plan_requests, score_plan
 from evals.retrieval_eval import evaluate
 
 ANSWER_METRICS = ["key_fact_recall", "citation_validity", "citation_support", "number_grounding"]
@@ -111,11 +111,11 @@ def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None
     if config.plans:
         planner = Planner(bot, generator="extractive")
         scores, ms = [], []
-        for topic, home, peers in PLAN_REQUESTS:
+        for request in load_plan_requests():
             t0 = time.perf_counter()
-            plan = planner.plan(topic, home, peers)
+            plan = planner.plan(request.topic, request.home, request.peers)
             ms.append((time.perf_counter() - t0) * 1000)
-            scores.append(score_plan(plan, retriever.chunks, retriever.jurisdictions))
+            scores.append(score_plan(plan, request, retriever.chunks, retriever.jurisdictions))
         data["plans"] = {k: sum(s[k] for s in scores) / len(scores) for k in scores[0]} | {"n": len(scores)}
         data["latency"]["plan: extractive"] = _latency(ms)
     return data
