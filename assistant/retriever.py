@@ -80,10 +80,13 @@ class HybridRetriever:
         codes = [jur.normalize(j) for j in filters.jurisdictions] or [
             c for c in jur.mentioned(query) if c in self.jurisdictions
         ]
+        if not self.chunks:
+            return []
+        vector = self.embedder.embed_query(query)  # once, whatever the number of jurisdictions
         if len(codes) <= 1:
-            return self._search(query, k, filters.model_copy(update={"jurisdictions": codes}), pool)
+            return self._search(query, vector, k, filters.model_copy(update={"jurisdictions": codes}), pool)
         # Several jurisdictions: each gets its share, then the best of the rest fill up.
-        per = [self._search(query, k, filters.model_copy(update={"jurisdictions": [c]}), pool) for c in codes]
+        per = [self._search(query, vector, k, filters.model_copy(update={"jurisdictions": [c]}), pool) for c in codes]
         out: list[Hit] = []
         seen: set[str] = set()
         for rank in range(k):
@@ -127,10 +130,8 @@ class HybridRetriever:
 
         return admit
 
-    def _search(self, query: str, k: int, filters: SearchFilters, pool: int) -> list[Hit]:
-        if not self.chunks:
-            return []
-        dense_hits = [h for h in self.store.query(self.embedder.embed_query(query), k=pool, where=self._where(filters))
+    def _search(self, query: str, vector, k: int, filters: SearchFilters, pool: int) -> list[Hit]:
+        dense_hits = [h for h in self.store.query(vector, k=pool, where=self._where(filters))
                       if h.chunk.chunk_id in self.chunks]
         similarity = {h.chunk.chunk_id: 1.0 - h.distance for h in dense_hits}
         scores: dict[str, float] = {}

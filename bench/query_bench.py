@@ -47,6 +47,7 @@ def line(label: str, ms: list[float], extra: str = "") -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--llm-questions", type=int, default=4)
+    parser.add_argument("--retrieval-only", action="store_true")
     args = parser.parse_args()
     settings = Settings()
     questions = load_questions()
@@ -71,6 +72,8 @@ def main() -> None:
     line("naive LangChain (MiniLM + Chroma)", naive_ms, f"hit@5 {statistics.mean(naive_hits):.2f}")
     print(f"  p50 ratio hybrid / naive: {statistics.median(hybrid_ms) / statistics.median(naive_ms):.2f}   (goal <= 1.5)")
 
+    if args.retrieval_only:
+        return
     print("answers")
     ms = [timed(lambda: bot.ask(q.question, history=q.history, generator="extractive"))[0] for q in questions]
     line("extractive", ms)
