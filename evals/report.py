@@ -80,7 +80,7 @@ def write_report(data: dict, root: Path) -> Path:
     charts = _charts(data, folder)
     head = (f"circularbench evaluation — split **{data['split']}**, {data['questions']} questions, "
             f"{data['chunks']} chunks, embedder {data['embedding_model']}, {data['date']}")
-    md = [f"# Evaluation report", "", head, ""]
+    md = ["# Evaluation report", "", head, ""]
     body = [f"<h1>Evaluation report</h1><p>{html.escape(head.replace('**', ''))}</p>"]
     for title, header, rows in _tables(data):
         md += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

@@ -18,7 +18,6 @@ import re
 from pathlib import Path
 
 import bm25s
-import numpy as np
 
 _TOKEN = re.compile(r"§+\s*\d+[a-z]?|[\u3400-\u9fff\uf900-\ufaff]+|[^\W_]+", re.U)
 _CJK_RUN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")

@@ -1,7 +1,6 @@
 """The HTTP API on the real index, through FastAPI's test client."""
 
 import io
-import json
 
 import pytest
 from docx import Document

@@ -1,6 +1,5 @@
 """The same indexing and search code against a Chroma server (`chroma run` on loopback)."""
 
-import shutil
 import socket
 import subprocess
 import sys

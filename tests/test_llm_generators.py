@@ -9,7 +9,6 @@ with one thread. Expect a few minutes on two busy cores (prompt processing ~40 t
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 
 from assistant.generators import local_llm
 from assistant.generators.base import GeneratorUnavailable
-from assistant.generators.llm_server import LLMServer, free_port
+from assistant.generators.llm_server import free_port
 from assistant.generators.local_llm import LocalLLMGenerator, resolve_model_path
 from assistant.generators.openai_compat import OpenAICompatGenerator
 from circularbench.types import Passage

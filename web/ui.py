@@ -7,7 +7,6 @@ Nothing here needs the internet: system fonts only, no analytics, no share links
 from __future__ import annotations
 
 import html
-import json
 import tempfile
 from pathlib import Path
 
