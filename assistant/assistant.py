@@ -21,7 +21,7 @@ from assistant.generators.factory import make_generator
 from assistant.injection import neutralize
 from assistant.refusal import assess
 from assistant.retriever import Hit, HybridRetriever
-from assistant.text import asks_for_figure, focus, numbers, terms
+from assistant.text import asks_for_figure, focus, numbers
 from assistant.verification import verify_answer
 from circularbench.settings import Settings
 from circularbench.types import Answer, Passage, SearchFilters, Turn
@@ -92,7 +92,7 @@ class Assistant:
         if gen.name != "extractive":
             # A small CPU model reads ~40 prompt tokens/s: it gets the passages' most relevant
             # sentences, which keeps the first token within seconds.
-            wanted = terms(search_query) | terms(" ".join(self.retriever.glossary.translations(search_query).values()))
+            wanted = self.retriever.glossary.expanded_terms(search_query)
             given = [p.model_copy(update={"text": focus(p.text, wanted, self.settings.llm_passage_chars)}) for p in given]
         raw = ""
         for piece in gen.stream(search_query, given):

@@ -31,8 +31,7 @@ class Finder:
         return bool(set(jur.expand([code], indexed)) & indexed)
 
     def topic_terms(self, topic: str) -> set[str]:
-        glossary = self.assistant.retriever.glossary
-        return terms(topic) | terms(" ".join(glossary.translations(topic).values()))
+        return self.assistant.retriever.glossary.expanded_terms(topic)
 
     def find(self, question: str, code: str, topic: str) -> Finding:
         if not self.covers(code):

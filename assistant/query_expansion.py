@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.text import terms
+
 GLOSSARY_PATH = Path(__file__).resolve().parent / "glossary.tsv"
 LANGUAGES = ("de", "zh", "nl")
 
@@ -57,5 +59,9 @@ class Glossary:
 
     def translations(self, query: str) -> dict[str, str]:
         """Per language, the equivalents of the query's glossary terms (empty when none)."""
-        terms = self.terms_in(query)
-        return {lang: " ".join(v for t in terms for v in self.entries[t][lang]) for lang in LANGUAGES}
+        found = self.terms_in(query)
+        return {lang: " ".join(v for t in found for v in self.entries[t][lang]) for lang in LANGUAGES}
+
+    def expanded_terms(self, query: str) -> set[str]:
+        """The query's content terms together with those of its translations."""
+        return terms(query) | terms(" ".join(self.translations(query).values()))

@@ -41,8 +41,7 @@ class ExtractiveGenerator:
         self.passages_considered = passages_considered
 
     def _question_terms(self, question: str) -> set[str]:
-        translated = " ".join(self.glossary.translations(question).values())
-        return (terms(question) | terms(translated)) - _QUESTION_WORDS
+        return self.glossary.expanded_terms(question) - _QUESTION_WORDS
 
     def select(self, question: str, passages: list[Passage]) -> list[tuple[int, str]]:
         """(passage number, sentence) pairs, best first, at most ``max_sentences``."""
