@@ -54,7 +54,8 @@ def ask_stream(body: AskRequest, bot: Assistant = Depends(get_assistant)) -> Str
     ``final`` (the checked answer, the same JSON as ``/v1/ask``)."""
     try:
         # Fail before the stream opens, so a bad filter is a 422 and not a broken stream.
-        [normalize(j) for j in body.filters.jurisdictions]
+        for j in body.filters.jurisdictions:
+            normalize(j)
     except UnknownJurisdictionError as exc:
         raise _bad_request(exc) from exc
 
