@@ -51,6 +51,12 @@ class Assistant:
     def open(cls, settings: Settings, generator: Generator | None = None) -> "Assistant":
         return cls(settings, HybridRetriever.open(settings), generator)
 
+    def with_retriever(self, retriever: HybridRetriever) -> "Assistant":
+        """A new assistant over another index snapshot, sharing this one's loaded generators."""
+        other = Assistant(self.settings, retriever)
+        other._generators, other._default = self._generators, self._default
+        return other
+
     def generator(self, name: str | None = None) -> Generator:
         """The named generator ("extractive", "local", "openai", "auto"), built once and kept."""
         key = name or self._default or self.settings.generator

@@ -86,18 +86,9 @@ def index(
 @app.command()
 def documents(as_json: bool = typer.Option(False, "--json")) -> None:
     """List the indexed documents with their chunk counts."""
-    from indexer.ledger import Ledger
+    from circularbench.documents import DocumentService
 
-    settings = Settings()
-    ledger = Ledger.load(settings.index_dir / "ledger.json")
-    rows = [
-        {
-            "doc_id": doc_id, "jurisdiction": e.record.jurisdiction, "year": e.record.year,
-            "doc_type": e.record.doc_type, "language": e.record.language, "pages": e.pages,
-            "chunks": len(e.chunk_ids), "title": e.record.title,
-        }
-        for doc_id, e in sorted(ledger.documents.items())
-    ]
+    rows = [d.model_dump() for d in DocumentService(Settings()).list()]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return

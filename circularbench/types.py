@@ -42,6 +42,30 @@ class DocumentRecord(BaseModel):
         return {"markdown": "md", "htm": "html"}.get(ext, ext)
 
 
+class DocumentSummary(BaseModel):
+    """An indexed document as the document service lists it."""
+
+    doc_id: str
+    file: str
+    title: str
+    jurisdiction: str
+    year: int | None
+    doc_type: str
+    language: str
+    pages: int
+    chunks: int
+    uploaded: bool
+
+
+class PageText(BaseModel):
+    """The text of one page of a document (the whole text, page 1, for files without pages)."""
+
+    doc_id: str
+    page: int
+    pages: int
+    text: str
+
+
 class SourceRef(BaseModel):
     """Where a piece of text comes from: document, jurisdiction, page or article, language."""
 

@@ -13,13 +13,13 @@ Example::
 
 from __future__ import annotations
 
-import fcntl
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock, ReadWriteLock, Timeout
 from tqdm import tqdm
 
 from circularbench.settings import Settings
@@ -33,6 +33,20 @@ from indexer.keyword_index import KeywordIndex
 from indexer.ledger import Ledger, LedgerEntry
 from indexer.loaders import LoadError, LoadedDocument, load_document
 from indexer.vector_store import EmbeddingMismatchError, VectorStore
+
+
+def index_lock(settings: Settings) -> FileLock:
+    """The lock of a data folder's index and uploads registry: one writer at a time across
+    threads and processes (re-entrant within a thread, so a caller may hold it around a run)."""
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(settings.index_dir / ".lock", is_singleton=True)
+
+
+def keyword_readers(settings: Settings) -> ReadWriteLock:
+    """Held shared while a snapshot loads a keyword index folder; the indexer removes stale
+    folders only when it can take it exclusively, so no reader ever sees a folder vanish."""
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return ReadWriteLock(settings.index_dir / ".keyword-readers.db", is_singleton=False)
 
 
 @dataclass
@@ -69,9 +83,7 @@ class Indexer:
 
     def run(self, rebuild: bool = False, progress: bool = True) -> IndexReport:
         """Bring the index in step with the corpus; one run at a time per data folder."""
-        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.settings.index_dir / ".lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # another process (an API worker) may be indexing
+        with index_lock(self.settings):  # another thread or process (an API worker) may be indexing
             return self._run(rebuild, progress)
 
     def _run(self, rebuild: bool, progress: bool) -> IndexReport:
@@ -176,9 +188,16 @@ class Indexer:
         KeywordIndex.build([(c.chunk_id, c.context_text()) for c in chunks]).save(folder)
         ledger.keyword_dir, ledger.keyword_generation = folder.name, generation
         ledger.save(self.ledger_path)
-        for stale in self.settings.index_dir.glob("bm25-*"):
-            if stale.name != folder.name:
-                shutil.rmtree(stale, ignore_errors=True)
+        self._remove_stale_keyword_folders(keep=folder.name)
+
+    def _remove_stale_keyword_folders(self, keep: str) -> None:
+        try:
+            with keyword_readers(self.settings).write_lock(blocking=False):
+                for stale in self.settings.index_dir.glob("bm25-*"):
+                    if stale.name != keep:
+                        shutil.rmtree(stale, ignore_errors=True)
+        except Timeout:
+            pass  # a snapshot is loading one: the next run removes them
 
     def _drop_everything(self) -> None:
         VectorStore.drop(self.settings)

@@ -85,11 +85,12 @@ def serve_small(small_data, tmp_path_factory):
 
     procs = []
 
-    def start(workers: int = 1) -> tuple[str, Path]:
+    def start(workers: int = 1, env: dict[str, str] | None = None) -> tuple[str, Path]:
+        """``env`` adds settings, e.g. CIRCULARBENCH_API_KEY or CIRCULARBENCH_HOST."""
         data = tmp_path_factory.mktemp("served-copy") / "data"
         shutil.copytree(small_data, data)
         # The extractive generator keeps served tests fast and deterministic; the LLM ones have their own.
-        proc, base = start_background(data, workers=workers, env={"CIRCULARBENCH_GENERATOR": "extractive"})
+        proc, base = start_background(data, workers=workers, env={"CIRCULARBENCH_GENERATOR": "extractive", **(env or {})})
         procs.append(proc)
         return base, data
 

@@ -7,21 +7,19 @@ from docx import Document
 from fastapi.testclient import TestClient
 from reportlab.pdfgen import canvas
 
-from web import dependencies
 from web.app import create_app
 from indexer.pipeline import Indexer
-from tests.helpers import SMALL_FILES, small_corpus
+from tests.helpers import SMALL_FILES, make_settings, small_corpus
 from web.routers import feedback as feedback_router
 
+LOOPBACK = "http://127.0.0.1"  # the server address the app sees: admin actions need no key there
 
-def make_client(settings, store=None) -> TestClient:
-    app = create_app(ui=False)
-    app.dependency_overrides[dependencies.get_settings] = lambda: settings
-    holder = dependencies.AssistantHolder(settings)
-    app.dependency_overrides[dependencies.get_holder] = lambda: holder
+
+def make_client(settings, store=None, ui=False, base_url=LOOPBACK) -> TestClient:
+    app = create_app(settings, ui=ui)
     if store is not None:
         app.dependency_overrides[feedback_router.get_store] = lambda: store
-    client = TestClient(app)
+    client = TestClient(app, base_url=base_url)
     client.store = store
     return client
 
@@ -34,11 +32,16 @@ def client(real_index, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def small_client(tmp_path_factory, mirror, manifest, embedder):
+def small_settings(tmp_path_factory, mirror, manifest, embedder):
     """Uploads and deletions change the index: they get an index of their own."""
     settings = small_corpus(tmp_path_factory.mktemp("api-small") / "data", mirror, SMALL_FILES[:2])
     Indexer(settings, manifest, embedder).run(progress=False)
-    with make_client(settings) as c:
+    return settings
+
+
+@pytest.fixture(scope="module")
+def small_client(small_settings):
+    with make_client(small_settings) as c:
         yield c
 
 
@@ -173,19 +176,61 @@ def test_feedback_is_stored(client):
     assert client.post("/v1/feedback", json={"question": "q", "rating": 5}).status_code == 422
 
 
-def test_api_key_is_required_when_configured(real_index):
-    settings, _ = real_index
+def test_api_key_is_required_when_configured(small_settings):
+    settings = small_settings
     keyed = settings.model_copy(update={"api_key": "s3cret"})
-    app = create_app(ui=False)
-    app.dependency_overrides[dependencies.get_settings] = lambda: keyed
-    holder = dependencies.AssistantHolder(keyed)
-    app.dependency_overrides[dependencies.get_holder] = lambda: holder
-    with TestClient(app) as c:
+    with make_client(keyed) as c:
         assert c.get("/healthz").status_code == 200
         assert c.post("/v1/search", json={"query": "x"}).status_code == 401
         assert c.post("/v1/search", json={"query": "x"}, headers={"X-API-Key": "wrong"}).status_code == 401
         assert c.post("/v1/search", json={"query": "reuse"}, headers={"X-API-Key": "s3cret"}).status_code == 200
-    public = settings.model_copy(update={"host": "0.0.0.0"})
-    app.dependency_overrides[dependencies.get_settings] = lambda: public
-    with TestClient(app) as c:
+        # Admin routes need the key even on loopback once one is set.
+        assert c.delete("/v1/documents/whatever").status_code == 401
+    with make_client(settings, base_url="http://192.0.2.7") as c:  # reached on an address other than loopback
         assert c.delete("/v1/documents/whatever").status_code == 403
+
+
+@pytest.mark.parametrize("key", [b"", b"s3cr\xc3\xa9t", b"\xff\xfe", "s3cret ✓".encode(), b"s3cret\x80"])
+def test_odd_keys_are_401_not_500(small_settings, key):
+    keyed = small_settings.model_copy(update={"api_key": "s3cret"})
+    with make_client(keyed) as c:
+        for method, path in [("post", "/v1/search"), ("get", "/v1/documents"), ("delete", "/v1/documents/x"),
+                             ("get", "/config"), ("get", "/")]:
+            r = c.request(method.upper(), path, json={"query": "reuse"}, headers=[(b"X-API-Key", key)])
+            assert r.status_code == 401, (path, key, r.status_code, r.text[:200])
+
+
+def test_a_non_ascii_key_itself_works(small_settings):
+    keyed = small_settings.model_copy(update={"api_key": "schlüssel-密钥"})
+    with make_client(keyed) as c:
+        r = c.post("/v1/search", json={"query": "reuse", "k": 1}, headers=[(b"X-API-Key", "schlüssel-密钥".encode())])
+        assert r.status_code == 200
+
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/v1/ask", {"question": "   "}, "body.question"),
+    ("/v1/ask", {"question": "\t\n "}, "body.question"),
+    ("/v1/ask/stream", {"question": "  "}, "body.question"),
+    ("/v1/search", {"query": " "}, "body.query"),
+    ("/v1/plan", {"topic": "  ", "jurisdiction": "VN", "peers": ["DE"]}, "body.topic"),
+    ("/v1/plan", {"topic": "packaging", "jurisdiction": "VN", "peers": ["DE"], "criteria": ["deposit", " "]},
+     "body.criteria.1"),
+    ("/v1/plan", {"topic": "packaging", "jurisdiction": "VN", "peers": ["  "]}, "body.peers.0"),
+    ("/v1/compare", {"criterion": "   ", "jurisdictions": ["DE"]}, "body.criterion"),
+    ("/v1/compare", {"criterion": "deposits", "jurisdictions": ["DE"], "criteria": [""]}, "body.criteria.0"),
+    ("/v1/feedback", {"question": " ", "rating": 1}, "body.question"),
+])
+def test_blank_text_is_422_naming_the_field_before_any_index_work(tmp_path, path, body, field):
+    # No index at all in this data folder: a 422 proves validation comes before the index is opened.
+    settings = make_settings(tmp_path / "empty")
+    with make_client(settings) as c:
+        r = c.post(path, json=body)
+        assert r.status_code == 422 and field in r.json()["detail"], r.text
+        assert "blank" in r.json()["detail"] or "at least 1" in r.json()["detail"]
+        if path != "/v1/feedback":  # valid input on the same app does reach the (missing) index
+            assert c.post("/v1/search", json={"query": "reuse"}).status_code == 503
+
+
+def test_blank_upload_fields_are_422(small_client):
+    r = small_client.post("/v1/documents", files={"file": ("a.md", b"# A\n\ntext")}, data={"title": "  ", "jurisdiction": "DE"})
+    assert r.status_code == 422 and "title" in r.json()["detail"]

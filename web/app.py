@@ -1,6 +1,7 @@
 """The ASGI app: the versioned JSON API under ``/v1`` (OpenAPI at ``/docs``) and the UI at ``/``.
 
-Run it with ``circularbench serve`` (or ``uvicorn web.app:app``).
+Run it with ``circularbench serve`` (or ``uvicorn web.app:app``). With ``CIRCULARBENCH_API_KEY``
+set, every route but health needs the key (web/auth.py).
 """
 
 from __future__ import annotations
@@ -9,16 +10,26 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from assistant.snapshot import IndexSnapshots
 from circularbench import __version__
 from circularbench import settings as _settings  # noqa: F401  (offline variables before any import)
-from web.dependencies import get_holder, get_settings
+from circularbench.settings import Settings
+from web import auth
+from web.dependencies import get_documents, get_settings, get_snapshots
 from web.routers import answers, documents, feedback, health, plans
 
 
-def create_app(ui: bool | None = None) -> FastAPI:
-    """The API; with ``ui`` (default: the ``CIRCULARBENCH_UI`` setting) the Gradio UI at ``/``."""
+def create_app(settings: Settings | None = None, ui: bool | None = None) -> FastAPI:
+    """The API over ``settings`` (default: from the environment); with ``ui`` (default: the
+    ``ui`` setting) the Gradio UI at ``/``."""
     app = FastAPI(title="circularbench", version=__version__,
                   description="Document-grounded benchmarking assistant for the circular economy.")
+    if settings is None:
+        settings, snapshots = get_settings(), get_snapshots()
+    else:
+        snapshots = IndexSnapshots(settings)
+        app.dependency_overrides[get_settings] = lambda: settings
+        app.dependency_overrides[get_snapshots] = lambda: snapshots
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -27,17 +38,23 @@ def create_app(ui: bool | None = None) -> FastAPI:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return JSONResponse({"detail": detail, "errors": errors}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
-    for module in (health, answers, plans, documents, feedback):
+    for module in (health, answers, plans, documents, feedback, auth):
         app.include_router(module.router)
-    settings = get_settings()
     if settings.ui if ui is None else ui:
         import gradio as gr
+        from gradio.route_utils import FnIndexInferError
 
         from web.ui import CSS, build_ui, theme
 
         # Mounted last: the API routes above keep precedence over the UI's catch-all path.
-        app = gr.mount_gradio_app(app, build_ui(get_holder(), settings), path="/", theme=theme(), css=CSS,
-                                  ssr_mode=False, footer_links=["api"], show_error=True)
+        app = gr.mount_gradio_app(app, build_ui(snapshots, get_documents(settings, snapshots), settings), path="/",
+                                  theme=theme(), css=CSS, ssr_mode=False, footer_links=["api"], show_error=True)
+        ui_app = app.routes[-1].app  # the mount just added
+        # Gradio answers a call to an endpoint it does not have (/gradio_api/run/predict) with a 500.
+        ui_app.add_exception_handler(FnIndexInferError, lambda request, exc: JSONResponse(
+            {"detail": f"no such UI endpoint: {exc}"}, status_code=status.HTTP_404_NOT_FOUND))
+    # Outermost: no route, of the API or of Gradio, runs for a client without the key.
+    app.add_middleware(auth.KeyGate, settings=settings)
     return app
 
 

@@ -6,11 +6,21 @@ Answers, passages, citations, plans and comparisons reuse the shared types of
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from circularbench.types import Passage, SearchFilters, Turn
+from circularbench.types import DocumentSummary, Passage, SearchFilters, Turn
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+# Text a request needs to mean something: whitespace only is refused (422 naming the field).
+Text = Annotated[str, AfterValidator(_not_blank)]
 
 
 class _Request(BaseModel):
@@ -18,7 +28,7 @@ class _Request(BaseModel):
 
 
 class SearchRequest(_Request):
-    query: str = Field(min_length=1, max_length=2000)
+    query: Text = Field(min_length=1, max_length=2000)
     k: int = Field(default=10, ge=1, le=50)
     filters: SearchFilters = Field(default_factory=SearchFilters)
 
@@ -28,54 +38,34 @@ class SearchResponse(BaseModel):
 
 
 class AskRequest(_Request):
-    question: str = Field(min_length=1, max_length=2000)
+    question: Text = Field(min_length=1, max_length=2000)
     filters: SearchFilters = Field(default_factory=SearchFilters)
     history: list[Turn] = Field(default_factory=list, max_length=20)
     generator: Literal["auto", "extractive", "local", "openai"] | None = None
 
 
 class PlanRequest(_Request):
-    topic: str = Field(min_length=1, max_length=300)
-    jurisdiction: str = Field(min_length=2, max_length=60, description="Home jurisdiction, code or name.")
-    peers: list[str] = Field(min_length=1, max_length=10)
-    criteria: list[str] | None = Field(default=None, max_length=10)
+    topic: Text = Field(min_length=1, max_length=300)
+    jurisdiction: Text = Field(min_length=2, max_length=60, description="Home jurisdiction, code or name.")
+    peers: list[Text] = Field(min_length=1, max_length=10)
+    criteria: list[Text] | None = Field(default=None, max_length=10)
     format: Literal["json", "md", "docx"] = "json"
     generator: Literal["auto", "extractive", "local", "openai"] | None = "extractive"
 
 
 class CompareRequest(_Request):
-    criterion: str = Field(min_length=1, max_length=300)
-    jurisdictions: list[str] = Field(min_length=1, max_length=12)
-    criteria: list[str] | None = Field(default=None, max_length=10)
+    criterion: Text = Field(min_length=1, max_length=300)
+    jurisdictions: list[Text] = Field(min_length=1, max_length=12)
+    criteria: list[Text] | None = Field(default=None, max_length=10)
     generator: Literal["auto", "extractive", "local", "openai"] | None = "extractive"
-
-
-class DocumentSummary(BaseModel):
-    doc_id: str
-    file: str
-    title: str
-    jurisdiction: str
-    year: int | None
-    doc_type: str
-    language: str
-    pages: int
-    chunks: int
-    uploaded: bool
 
 
 class DocumentList(BaseModel):
     documents: list[DocumentSummary]
 
 
-class PageText(BaseModel):
-    doc_id: str
-    page: int
-    pages: int
-    text: str
-
-
 class FeedbackRequest(_Request):
-    question: str = Field(min_length=1, max_length=4000)
+    question: Text = Field(min_length=1, max_length=4000)
     answer: str = Field(default="", max_length=20000)
     rating: Literal[-1, 1] = Field(description="1 = thumbs up, -1 = thumbs down.")
     comment: str = Field(default="", max_length=4000)

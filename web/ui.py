@@ -1,12 +1,16 @@
 """The Gradio UI, mounted on the API app at ``/``: chat with citation cards, plans,
-comparisons, documents and the latest evaluation. It calls the library directly.
+comparisons, documents and the latest evaluation. It calls the library directly (the index
+snapshots and the document service), never the API's routes; every handler shows its errors
+as a message in the page.
 
 Nothing here needs the internet: system fonts only, no analytics, no share links.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import tempfile
 from pathlib import Path
 
@@ -15,10 +19,13 @@ import gradio as gr
 from assistant import jurisdictions as jur
 from assistant.plan_export import comparison_markdown, plan_docx, plan_markdown
 from assistant.plans import Planner
+from assistant.snapshot import IndexSnapshots
+from circularbench.documents import DocumentService
 from circularbench.settings import Settings
 from circularbench.types import Answer, SearchFilters, Turn
 from evals.report import latest_report
-from web.dependencies import AssistantHolder
+from web.auth import client_has_key
+from web.dependencies import admin_refusal
 from web.feedback_store import FeedbackStore
 
 EXAMPLES = [
@@ -68,13 +75,47 @@ def citation_cards(answer: Answer, settings: Settings) -> str:
     return "".join(cards) + notes
 
 
-def build_ui(holder: AssistantHolder, settings: Settings) -> gr.Blocks:
+def visible_errors(fn):
+    """Any error of a handler becomes a message in the page (gr.Error), not a failed request."""
+
+    def message(exc: Exception) -> str:
+        return str(exc) or type(exc).__name__
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def stream(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise gr.Error(message(exc)) from exc
+        return stream
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as exc:
+            raise gr.Error(message(exc)) from exc
+    return call
+
+
+def build_ui(snapshots: IndexSnapshots, docs: DocumentService, settings: Settings) -> gr.Blocks:
     store = FeedbackStore(settings.data_dir / "feedback.sqlite3")
     generator_choices = ["extractive", "local", "openai", "auto"]
 
+    def check_admin(request: gr.Request) -> None:
+        scope = request.request.scope
+        reason = admin_refusal(settings, bool(settings.api_key) and client_has_key(scope, settings.api_key), scope)
+        if reason:
+            raise gr.Error(reason)
+
     def jurisdiction_choices() -> list[str]:
         try:
-            codes = sorted(holder.get().retriever.jurisdictions)
+            codes = sorted(snapshots.current().retriever.jurisdictions)
         except Exception:  # no index yet: the filter is simply empty
             codes = []
         return [f"{code} — {jur.name(code)}" for code in codes]
@@ -86,45 +127,40 @@ def build_ui(holder: AssistantHolder, settings: Settings) -> gr.Blocks:
             doc_types=doc_types or [], languages=languages or [],
         )
 
+    @visible_errors
     def respond(message, chat, state, generator, jurs, year_from, year_to, doc_types, languages):
         message = (message or "").strip()
         if not message:
             yield chat, state, "", gr.update()
             return
         history = [Turn(question=t["question"], answer=t["answer"]) for t in state]
-        try:
-            filters = filters_from(jurs, year_from, year_to, doc_types, languages)
-        except ValueError as exc:
-            raise gr.Error(str(exc))
+        filters = filters_from(jurs, year_from, year_to, doc_types, languages)
+        bot = snapshots.current()  # one snapshot for the whole answer
         chat = chat + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
         draft = ""
-        try:
-            for event in holder.get().stream(message, filters=filters, history=history, generator=generator):
-                if event.kind == "token":
-                    draft += event.text
-                    chat[-1]["content"] = draft + " ▌"
-                    yield chat, state, "", gr.update()
-                else:
-                    answer = event.answer
-        except Exception as exc:  # shown to the user as an error toast, not a crash
-            raise gr.Error(f"{type(exc).__name__}: {exc}")
+        for event in bot.stream(message, filters=filters, history=history, generator=generator):
+            if event.kind == "token":
+                draft += event.text
+                chat[-1]["content"] = draft + " ▌"
+                yield chat, state, "", gr.update()
+            else:
+                answer = event.answer
         prefix = "**Refused.** " if answer.refused else ""
         chat[-1]["content"] = prefix + answer.answer
         state = state + [{"question": message, "answer": answer.answer}]
         yield chat, state, "", citation_cards(answer, settings)
 
+    @visible_errors
     def on_like(data: gr.LikeData, state, comment):
         index = data.index if isinstance(data.index, int) else data.index[0]
         turn = state[min(len(state) - 1, index // 2)] if state else {"question": "", "answer": ""}
         store.add(turn["question"] or "(unknown)", turn["answer"], 1 if data.liked else -1, comment or "")
         return gr.Info("Thanks — feedback saved.")
 
+    @visible_errors
     def make_plan(topic, home, peers, criteria):
-        try:
-            plan = Planner(holder.get()).plan(topic, home, [p for p in (peers or "").split(",") if p.strip()],
-                                             [c.strip() for c in criteria.split(",") if c.strip()] if criteria else None)
-        except (ValueError, jur.UnknownJurisdictionError) as exc:
-            raise gr.Error(str(exc))
+        plan = Planner(snapshots.current()).plan(topic or "", home or "", [p for p in (peers or "").split(",") if p.strip()],
+                                                [c.strip() for c in criteria.split(",") if c.strip()] if criteria else None)
         folder = Path(tempfile.mkdtemp(prefix="cb-plan-"))
         md = plan_markdown(plan)
         (folder / "plan.md").write_text(md, encoding="utf-8")
@@ -132,60 +168,43 @@ def build_ui(holder: AssistantHolder, settings: Settings) -> gr.Blocks:
         plan_docx(plan, folder / "plan.docx")
         return md, [str(folder / "plan.docx"), str(folder / "plan.md"), str(folder / "plan.json")]
 
+    @visible_errors
     def make_comparison(criterion, jurisdictions, columns):
-        try:
-            result = Planner(holder.get()).compare(
-                criterion, [j for j in (jurisdictions or "").split(",") if j.strip()],
-                [c.strip() for c in columns.split(",") if c.strip()] if columns else None)
-        except (ValueError, jur.UnknownJurisdictionError) as exc:
-            raise gr.Error(str(exc))
+        result = Planner(snapshots.current()).compare(
+            criterion or "", [j for j in (jurisdictions or "").split(",") if j.strip()],
+            [c.strip() for c in columns.split(",") if c.strip()] if columns else None)
         return comparison_markdown(result)
 
+    @visible_errors
     def documents_table():
-        from web.routers.documents import _summaries
-
         rows = [[d.doc_id, d.jurisdiction, d.year or "", d.doc_type, d.language, d.pages or "", d.chunks,
-                 "uploaded" if d.uploaded else "corpus"] for d in _summaries(settings)]
+                 "uploaded" if d.uploaded else "corpus"] for d in docs.list()]
         return rows, gr.update(choices=[r[0] for r in rows])
 
-    def upload(file, title, jurisdiction, year, doc_type, language, progress=gr.Progress()):
-        from fastapi import HTTPException
-
-        from web.routers.documents import upload_document
-
+    @visible_errors
+    def upload(file, title, jurisdiction, year, doc_type, language, request: gr.Request, progress=gr.Progress()):
+        check_admin(request)
         if file is None:
-            raise gr.Error("choose a file first")
+            raise gr.Error("file: choose a file first")
         progress(0.2, desc="indexing")
-
-        class _Upload:  # the API handler reads .file and .filename
-            def __init__(self, path):
-                self.filename = Path(path).name
-                self.file = open(path, "rb")
-
-        try:
-            summary = upload_document(file=_Upload(file), title=title, jurisdiction=jurisdiction, doc_type=doc_type,
-                                      language=language, year=int(year) if year else None, doc_id=None,
-                                      source_url="", settings=settings, holder=holder)
-        except HTTPException as exc:
-            raise gr.Error(str(exc.detail))
+        with open(file, "rb") as fh:
+            summary = docs.upload(fh, title=title or "", jurisdiction=jurisdiction or "", doc_type=doc_type or "report",
+                                  language=language or "en", year=int(year) if year else None,
+                                  filename=Path(file).name)
         progress(1.0)
         rows, choices = documents_table()
         return f"Indexed **{summary.doc_id}**: {summary.chunks} chunks.", rows, choices
 
-    def delete(doc_id):
-        from fastapi import HTTPException
-
-        from web.routers.documents import delete_document
-
+    @visible_errors
+    def delete(doc_id, request: gr.Request):
+        check_admin(request)
         if not doc_id:
-            raise gr.Error("choose a document")
-        try:
-            delete_document(doc_id=doc_id, settings=settings, holder=holder)
-        except HTTPException as exc:
-            raise gr.Error(str(exc.detail))
+            raise gr.Error("doc_id: choose a document")
+        docs.delete(doc_id)
         rows, choices = documents_table()
         return f"Deleted **{doc_id}**.", rows, choices
 
+    @visible_errors
     def evaluation():
         folder = latest_report(Path("evals/reports"))
         if folder is None:
@@ -242,7 +261,7 @@ def build_ui(holder: AssistantHolder, settings: Settings) -> gr.Blocks:
             cmp_md = gr.Markdown(elem_id="compare-md")
             cmp_btn.click(make_comparison, [criterion, cmp_jurs, columns], cmp_md)
         with gr.Tab("Documents"):
-            docs = gr.Dataframe(headers=["doc id", "jurisdiction", "year", "type", "language", "pages", "chunks", "origin"],
+            doc_table = gr.Dataframe(headers=["doc id", "jurisdiction", "year", "type", "language", "pages", "chunks", "origin"],
                                 interactive=False, elem_id="documents")
             with gr.Row():
                 up_file = gr.File(label="PDF, Markdown, text or HTML", type="filepath", elem_id="upload-file")
@@ -258,14 +277,14 @@ def build_ui(holder: AssistantHolder, settings: Settings) -> gr.Blocks:
                 del_id = gr.Dropdown([], label="Document to delete")
                 del_btn = gr.Button("Delete", variant="stop")
             doc_status = gr.Markdown(elem_id="doc-status")
-            up_btn.click(upload, [up_file, up_title, up_jur, up_year, up_type, up_lang], [doc_status, docs, del_id])
-            del_btn.click(delete, del_id, [doc_status, docs, del_id])
+            up_btn.click(upload, [up_file, up_title, up_jur, up_year, up_type, up_lang], [doc_status, doc_table, del_id])
+            del_btn.click(delete, del_id, [doc_status, doc_table, del_id])
         with gr.Tab("Evaluation"):
             eval_md = gr.Markdown()
             with gr.Row():
                 chart1 = gr.Image(label="Retrieval by category", interactive=False)
                 chart2 = gr.Image(label="Latency", interactive=False)
-        ui.load(documents_table, None, [docs, del_id])
+        ui.load(documents_table, None, [doc_table, del_id])
         ui.load(evaluation, None, [eval_md, chart1, chart2])
     return ui
 

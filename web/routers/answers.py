@@ -8,11 +8,11 @@ from typing import Iterator
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.responses import StreamingResponse
 
-from assistant.assistant import Assistant
+from assistant.snapshot import IndexSnapshots
 from assistant.generators.base import GeneratorError
 from assistant.jurisdictions import UnknownJurisdictionError, normalize
 from circularbench.types import Answer, Passage
-from web.dependencies import get_assistant, require_api_key
+from web.dependencies import current_assistant, get_snapshots, require_api_key
 from web.schemas import AskRequest, SearchRequest, SearchResponse
 
 router = APIRouter(prefix="/v1", tags=["answers"], dependencies=[Depends(require_api_key)])
@@ -23,8 +23,9 @@ def _bad_request(exc: Exception) -> HTTPException:
 
 
 @router.post("/search", response_model=SearchResponse)
-def search(body: SearchRequest, bot: Assistant = Depends(get_assistant)) -> SearchResponse:
+def search(body: SearchRequest, snapshots: IndexSnapshots = Depends(get_snapshots)) -> SearchResponse:
     """Hybrid search: passages with their document, page or article, and score."""
+    bot = current_assistant(snapshots)
     try:
         hits = bot.retriever.search(body.query, k=body.k, filters=body.filters)
     except UnknownJurisdictionError as exc:
@@ -33,8 +34,9 @@ def search(body: SearchRequest, bot: Assistant = Depends(get_assistant)) -> Sear
 
 
 @router.post("/ask", response_model=Answer)
-def ask(body: AskRequest, bot: Assistant = Depends(get_assistant)) -> Answer:
+def ask(body: AskRequest, snapshots: IndexSnapshots = Depends(get_snapshots)) -> Answer:
     """A cited answer, or a refusal that says what was searched."""
+    bot = current_assistant(snapshots)
     try:
         return bot.ask(body.question, filters=body.filters, history=body.history, generator=body.generator)
     except UnknownJurisdictionError as exc:
@@ -49,7 +51,7 @@ def _sse(event: str, data) -> str:
 
 @router.post("/ask/stream", response_class=StreamingResponse,
              responses={200: {"content": {"text/event-stream": {}}, "description": "token*, citations, final"}})
-def ask_stream(body: AskRequest, bot: Assistant = Depends(get_assistant)) -> StreamingResponse:
+def ask_stream(body: AskRequest, snapshots: IndexSnapshots = Depends(get_snapshots)) -> StreamingResponse:
     """Server-sent events: ``token`` (draft text as it is written), then ``citations``, then
     ``final`` (the checked answer, the same JSON as ``/v1/ask``)."""
     try:
@@ -58,6 +60,7 @@ def ask_stream(body: AskRequest, bot: Assistant = Depends(get_assistant)) -> Str
             normalize(j)
     except UnknownJurisdictionError as exc:
         raise _bad_request(exc) from exc
+    bot = current_assistant(snapshots)  # one snapshot for the whole stream
 
     def events() -> Iterator[str]:
         try:

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from assistant.retriever import IndexNotReadyError
-from web.dependencies import AssistantHolder, get_holder
+from assistant.snapshot import IndexSnapshots
+from web.dependencies import get_snapshots
 from web.schemas import Health
 
 router = APIRouter(tags=["health"])
@@ -18,10 +19,10 @@ def healthz() -> Health:
 
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
-def readyz(holder: AssistantHolder = Depends(get_holder)):
+def readyz(snapshots: IndexSnapshots = Depends(get_snapshots)):
     """Ready when the index is loaded and the embedding model answers."""
     try:
-        bot = holder.get()
+        bot = snapshots.current()
         bot.retriever.embedder.embed_query("ready")
     except (IndexNotReadyError, OSError, RuntimeError) as exc:
         return JSONResponse(Health(status="unavailable", detail={"reason": str(exc)}).model_dump(), status_code=503)

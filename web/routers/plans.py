@@ -8,13 +8,13 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.responses import PlainTextResponse, Response
 
-from assistant.assistant import Assistant
 from assistant.generators.base import GeneratorError
 from assistant.jurisdictions import UnknownJurisdictionError
 from assistant.plan_export import plan_docx, plan_markdown
 from assistant.plans import Planner
+from assistant.snapshot import IndexSnapshots
 from circularbench.types import Comparison, Plan
-from web.dependencies import get_assistant, require_api_key
+from web.dependencies import current_assistant, get_snapshots, require_api_key
 from web.schemas import CompareRequest, PlanRequest
 
 router = APIRouter(prefix="/v1", tags=["plans"], dependencies=[Depends(require_api_key)])
@@ -22,8 +22,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.post("/plan", response_model=Plan, responses={200: {"content": {"text/markdown": {}, DOCX: {}}}})
-def plan(body: PlanRequest, bot: Assistant = Depends(get_assistant)):
+def plan(body: PlanRequest, snapshots: IndexSnapshots = Depends(get_snapshots)):
     """A 10-step benchmarking plan (Zhong & Zvarych) with cited evidence and a gap table."""
+    bot = current_assistant(snapshots)
     try:
         result = Planner(bot, generator=body.generator).plan(body.topic, body.jurisdiction, body.peers, body.criteria)
     except (UnknownJurisdictionError, ValueError) as exc:
@@ -41,8 +42,9 @@ def plan(body: PlanRequest, bot: Assistant = Depends(get_assistant)):
 
 
 @router.post("/compare", response_model=Comparison)
-def compare(body: CompareRequest, bot: Assistant = Depends(get_assistant)) -> Comparison:
+def compare(body: CompareRequest, snapshots: IndexSnapshots = Depends(get_snapshots)) -> Comparison:
     """One row per jurisdiction: each cell cited, or 'not found in the indexed documents'."""
+    bot = current_assistant(snapshots)
     try:
         return Planner(bot, generator=body.generator).compare(body.criterion, body.jurisdictions, body.criteria)
     except (UnknownJurisdictionError, ValueError) as exc:
