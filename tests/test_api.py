@@ -234,3 +234,20 @@ def test_blank_text_is_422_naming_the_field_before_any_index_work(tmp_path, path
 def test_blank_upload_fields_are_422(small_client):
     r = small_client.post("/v1/documents", files={"file": ("a.md", b"# A\n\ntext")}, data={"title": "  ", "jurisdiction": "DE"})
     assert r.status_code == 422 and "title" in r.json()["detail"]
+
+
+def test_upload_size_limit_holds_while_streaming(small_settings):
+    limited = small_settings.model_copy(update={"max_upload_mb": 0.5})
+    with make_client(limited) as c:
+        before = c.get("/v1/documents").json()["documents"]
+        # Just over the limit: the document service stops reading at the limit.
+        r = c.post("/v1/documents", files={"file": ("a.md", b"# Big\n\n" + b"x" * 600_000)},
+                   data={"title": "Big", "jurisdiction": "DE"})
+        assert r.status_code == 413 and "0.5 MB limit" in r.json()["detail"]
+        # Far over it, sent in chunks without a length: refused by the body limit as it streams in.
+        def chunks():
+            for _ in range(40):
+                yield b"y" * 100_000
+        r = c.post("/v1/documents", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"})
+        assert r.status_code == 413
+        assert c.get("/v1/documents").json()["documents"] == before

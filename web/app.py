@@ -18,18 +18,23 @@ from web import auth
 from web.dependencies import get_documents, get_settings, get_snapshots
 from web.routers import answers, documents, feedback, health, plans
 
+_FORM_SLACK = 1_000_000  # an upload's form fields and multipart framing, beside the file itself
+
 
 def create_app(settings: Settings | None = None, ui: bool | None = None) -> FastAPI:
     """The API over ``settings`` (default: from the environment); with ``ui`` (default: the
     ``ui`` setting) the Gradio UI at ``/``."""
-    app = FastAPI(title="circularbench", version=__version__,
-                  description="Document-grounded benchmarking assistant for the circular economy.")
     if settings is None:
         settings, snapshots = get_settings(), get_snapshots()
     else:
         snapshots = IndexSnapshots(settings)
-        app.dependency_overrides[get_settings] = lambda: settings
-        app.dependency_overrides[get_snapshots] = lambda: snapshots
+    # Refused while it streams in (413): no request body, an upload with its form fields
+    # included, is spooled beyond the upload limit.
+    body_limit = int(settings.max_upload_mb * 1e6) + _FORM_SLACK
+    app = FastAPI(title="circularbench", version=__version__, max_body_size=body_limit,
+                  description="Document-grounded benchmarking assistant for the circular economy.")
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[get_snapshots] = lambda: snapshots
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
