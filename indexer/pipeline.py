@@ -60,6 +60,7 @@ class IndexReport:
     chunks_added: int = 0
     chunks_total: int = 0
     orphans_swept: int = 0
+    restored: list[str] = field(default_factory=list)  # ledger entries the store lacked, embedded again
     embed_seconds: float = 0.0
     seconds: float = 0.0
 
@@ -101,7 +102,7 @@ class Indexer:
         store = VectorStore.open(self.settings, embedder.name, embedder.dimension)
         ledger.embedding_model, ledger.embedding_dimension = embedder.name, embedder.dimension
 
-        report.orphans_swept = self._sweep(store, ledger)
+        report.orphans_swept, report.restored = self._reconcile(store, ledger)
         wanted = self._present_documents()
         report.documents = len(wanted)
 
@@ -171,11 +172,18 @@ class Indexer:
             bar.update(len(batch))
         return np.vstack(parts) if parts else np.zeros((0, self.embedder.dimension), np.float32)
 
-    def _sweep(self, store: VectorStore, ledger: Ledger) -> int:
-        """Delete vectors that no committed ledger entry names (left by an interrupted run)."""
-        orphans = store.ids() - ledger.live_ids()
+    def _reconcile(self, store: VectorStore, ledger: Ledger) -> tuple[int, list[str]]:
+        """Make store and ledger agree both ways: delete vectors no committed entry names (left by
+        an interrupted run), and forget entries whose chunks the store lacks (a lost write, a
+        store restored from elsewhere), so this run embeds those documents again instead of the
+        retriever serving fewer chunks for ever."""
+        stored = store.ids()
+        orphans = stored - ledger.live_ids()
         store.delete(orphans)
-        return len(orphans)
+        incomplete = sorted(d for d, e in ledger.documents.items() if not set(e.chunk_ids) <= stored)
+        for doc_id in incomplete:
+            store.delete(set(ledger.documents.pop(doc_id).chunk_ids) & stored)
+        return len(orphans), incomplete
 
     def _refresh_keyword_index(self, store: VectorStore, ledger: Ledger) -> None:
         if ledger.keyword_is_current():
