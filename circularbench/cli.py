@@ -67,11 +67,11 @@ def index(
 ) -> None:
     """Index the synced corpus: only new or changed documents are embedded."""
     from indexer.pipeline import Indexer
-    from indexer.vector_store import EmbeddingMismatchError
+    from indexer.vector_store import EmbeddingMismatchError, StoreServedError
 
     try:
         report = Indexer(Settings()).run(rebuild=rebuild, progress=not quiet)
-    except EmbeddingMismatchError as exc:
+    except (EmbeddingMismatchError, StoreServedError) as exc:
         _fail(str(exc))
     for file, reason in report.skipped:
         console.print(f"[yellow]skipped[/yellow] {file}: {reason}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from circularbench.settings import Settings
 from circularbench.types import Chunk
@@ -26,6 +27,17 @@ _BATCH = 1000
 
 class EmbeddingMismatchError(RuntimeError):
     """The collection was built with another embedding model."""
+
+
+class StoreServedError(RuntimeError):
+    """A Chroma server serves this index folder: an embedded client beside it would corrupt it."""
+
+
+def server_lock(settings: Settings) -> FileLock:
+    """Held by whoever runs a Chroma server over the index folder (``circularbench serve
+    --workers N``); embedded clients refuse the folder while it is held."""
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(settings.index_dir / ".chroma-server.lock", blocking=False)
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,12 @@ def make_client(settings: Settings):
     if settings.chroma_mode == "http":
         return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
     path = settings.index_dir / "chroma"
+    try:
+        with server_lock(settings):
+            pass
+    except Timeout as exc:
+        raise StoreServedError(f"a Chroma server serves {path} (`circularbench serve --workers N`): index through "
+                               "it (CIRCULARBENCH_CHROMA_MODE=http and its port) or stop the server first") from exc
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 

@@ -17,8 +17,12 @@ import time
 from pathlib import Path
 
 import httpx
+from filelock import Timeout
 
 from circularbench.settings import Settings
+from indexer.vector_store import server_lock
+
+_WORKER_HEALTHCHECK_SECONDS = 120
 
 
 def free_port() -> int:
@@ -59,18 +63,27 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     env = {"CIRCULARBENCH_HOST": host, "CIRCULARBENCH_PORT": str(port),
            "CIRCULARBENCH_DATA_DIR": str(settings.data_dir.resolve())}
     chroma = None
+    owner = server_lock(settings)
     if workers > 1 and settings.chroma_mode == "embedded":
+        try:
+            owner.acquire()  # embedded clients (`circularbench index`) now refuse the folder
+        except Timeout as exc:
+            raise RuntimeError(f"another Chroma server serves {settings.index_dir / 'chroma'}") from exc
         chroma_port = free_port()
         chroma = start_chroma_server(settings.index_dir / "chroma", chroma_port)
         env |= {"CIRCULARBENCH_CHROMA_MODE": "http", "CIRCULARBENCH_CHROMA_HOST": "127.0.0.1",
                 "CIRCULARBENCH_CHROMA_PORT": str(chroma_port)}
     os.environ.update(env)  # the workers read their settings from the environment
     try:
-        uvicorn.run("web.app:app", host=host, port=port, workers=workers, log_level="info")
+        # A worker busy with CPU-bound searches and uploads (the GIL held) can miss the
+        # supervisor's 5 s ping deadline and be killed mid-request.
+        uvicorn.run("web.app:app", host=host, port=port, workers=workers, log_level="info",
+                    timeout_worker_healthcheck=_WORKER_HEALTHCHECK_SECONDS)
     finally:
         if chroma is not None:
             chroma.terminate()
             chroma.wait(timeout=30)
+            owner.release()
 
 
 def start_background(data_dir: Path, workers: int = 1, timeout: float = 120.0,
