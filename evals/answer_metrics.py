@@ -1,19 +1,35 @@
-"""Answer-level metrics: key facts, citation validity and support, number grounding, refusals.
+"""Answer metrics judged against the gold evidence, never against the system's own output.
+
+Per question (:func:`score_answer`): does the answer cite a passage holding a gold quote, how
+many key facts does it state, how many of its numbers stand in a gold passage, and is its text
+(quotes and citation markers aside) in English. Over many questions: the means, and refusal
+precision, recall and false refusals (:func:`summarize`).
+
+Invariants of the assistant's own checks (citations point at retrieved passages, every number
+stands in its cited passage) are unit-tested in ``tests/``: measured here they would hold by
+construction and could never fail a gate.
 
 Example::
 
-    score_answer(question, answer)   # {'key_fact_recall': 0.5, 'citation_validity': 1.0, ...}
+    row = score_answer(question, answer, gold_texts=["… 90 Masseprozent …"])
+    row["cites_gold"], row["key_fact_recall"], row["number_precision"], row["answer_english"]
+    summarize([(question, answer, row), ...])["cites_gold"]
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.text import citation_numbers, numbers, sentences, strip_citations, terms
-from circularbench.types import Answer
-from evals.dataset import EvalQuestion
+from assistant.text import numbers, strip_citations, terms
+from circularbench.types import Answer, Passage
+from evals.dataset import EvalQuestion, gold_holds
+from indexer.language import detect_language
 
+ANSWER_METRICS = ("cites_gold", "key_fact_recall", "number_precision", "answer_english")
 _PERCENT = re.compile(r"\s*(per ?cent|percent|prozent|%)", re.I)
+# What the answer says in its own words: quoted spans, language labels and the checks' notes aside.
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|„[^“”]*[“”]")
+_NOTES = re.compile(r"\s*\((?:Dropped|The indexed documents contain nothing)[^)]*\)")
 
 
 def _norm(text: str) -> str:
@@ -34,36 +50,49 @@ def fact_present(fact: str, answer: str) -> bool:
     return len(words & terms(text_n)) / len(words) >= (0.5 if wanted_numbers else 0.6)
 
 
-def score_answer(q: EvalQuestion, answer: Answer) -> dict[str, float | None]:
-    """Per-question metrics; None where a metric does not apply (e.g. no citations)."""
-    out: dict[str, float | None] = {"refused": float(answer.refused)}
-    out["key_fact_recall"] = (
-        sum(fact_present(f, answer.answer) for f in q.key_facts) / len(q.key_facts)
-        if q.key_facts and q.answerable else None
-    )
-    cits = answer.citations
-    if not cits:
-        out.update(citation_validity=None, citation_support=None, number_grounding=None)
-        return out
-    passages = answer.passages
-    valid = [c for c in cits if 1 <= c.n <= len(passages) and passages[c.n - 1].chunk_id == c.chunk_id]
-    out["citation_validity"] = len(valid) / len(cits)
-    claims: dict[int, list[str]] = {}
-    for s in sentences(answer.answer):
-        for n in citation_numbers(s):
-            claims.setdefault(n, []).append(strip_citations(s))
-    supported = 0
-    for c in valid:
-        text = passages[c.n - 1].text
-        claim_numbers = set().union(*(numbers(s) for s in claims.get(c.n, [])))
-        if c.quote in text and claim_numbers <= numbers(text):
-            supported += 1
-    out["citation_support"] = supported / len(cits)
-    cited_numbers = set().union(*(numbers(passages[c.n - 1].text) for c in valid)) if valid else set()
-    body = answer.answer.split(" (Dropped")[0]
-    stated = numbers(strip_citations(body))
-    out["number_grounding"] = len(stated & cited_numbers) / len(stated) if stated else None
-    return out
+def own_words(answer: str) -> str:
+    """The answer's text without quotes, citation markers and the checks' notes."""
+    return strip_citations(_QUOTED.sub(" ", _NOTES.sub("", answer)))
+
+
+def score_answer(q: EvalQuestion, answer: Answer, gold_texts: list[str]) -> dict[str, float | None]:
+    """Per-question metrics; None where one does not apply.
+
+    ``gold_texts`` are the texts of the passages holding the question's gold quotes (the chunks
+    of the index that match them, or the quotes themselves).
+    """
+    row: dict[str, float | None] = {"refused": float(answer.refused), "cites_gold": None,
+                                    "key_fact_recall": None, "number_precision": None, "answer_english": None}
+    if answer.refused:
+        if q.answerable:  # a wrongly refused question neither cites the gold nor states its facts
+            row["cites_gold"] = 0.0
+            row["key_fact_recall"] = 0.0 if q.key_facts else None
+        return row
+    text = own_words(answer.answer)
+    language = detect_language(text, default="")
+    row["answer_english"] = None if not language else float(language == "en")
+    if not q.answerable:
+        return row
+    row["cites_gold"] = float(any(gold_holds(c, g) for c in cited_sources(answer) for g in q.gold))
+    if q.key_facts:
+        row["key_fact_recall"] = sum(fact_present(f, answer.answer) for f in q.key_facts) / len(q.key_facts)
+    # Numbers the question itself names ("by 2030", "Article 13") are no claim of the answer's.
+    stated = numbers(text) - numbers(q.question) - set().union(*(numbers(t.question) for t in q.history))
+    if stated:
+        grounded = set().union(*(numbers(t) for t in gold_texts)) if gold_texts else set()
+        row["number_precision"] = len(stated & grounded) / len(stated)
+    return row
+
+
+def cited_sources(answer: Answer) -> list[Passage]:
+    """The passages the answer cites, with their full text."""
+    cited = {c.chunk_id for c in answer.citations}
+    return [p for p in answer.passages if p.chunk_id in cited]
+
+
+def mean_of(rows: list[dict[str, float | None]], key: str) -> float | None:
+    values = [r[key] for r in rows if r.get(key) is not None]
+    return sum(values) / len(values) if values else None
 
 
 def refusal_rates(pairs: list[tuple[EvalQuestion, Answer]]) -> dict[str, float]:
@@ -75,9 +104,12 @@ def refusal_rates(pairs: list[tuple[EvalQuestion, Answer]]) -> dict[str, float]:
         "refusal_precision": refused_unanswerable / refused if refused else 1.0,
         "refusal_recall": refused_unanswerable / unanswerable if unanswerable else 1.0,
         "false_refusal_rate": sum(a.refused and q.answerable for q, a in pairs) / answerable if answerable else 0.0,
+        "refusal_accuracy": sum(a.refused != q.answerable for q, a in pairs) / len(pairs) if pairs else 0.0,
     }
 
 
-def mean_of(rows: list[dict[str, float | None]], key: str) -> float | None:
-    values = [r[key] for r in rows if r.get(key) is not None]
-    return sum(values) / len(values) if values else None
+def summarize(scored: list[tuple[EvalQuestion, Answer, dict]]) -> dict[str, float | None]:
+    """Means of the per-question metrics, refusal rates and the count."""
+    rows = [row for _, _, row in scored]
+    return ({m: mean_of(rows, m) for m in ANSWER_METRICS} | refusal_rates([(q, a) for q, a, _ in scored])
+            | {"n": len(scored)})

@@ -10,20 +10,17 @@ from __future__ import annotations
 import argparse
 import math
 from collections import defaultdict
-from typing import Callable
-
 from assistant.followup import rewrite
 from circularbench.types import Chunk
-from evals.dataset import EvalQuestion, load_questions, matches_gold
+from evals.dataset import SPLITS, EvalQuestion, gold_holds, load_questions
 
-Ranker = Callable[[EvalQuestion], list[Chunk]]
 
 
 def score_question(q: EvalQuestion, ranked: list[Chunk]) -> dict[str, float]:
     top = ranked[:10]
-    relevant = [any(matches_gold(c, g) for g in q.gold) for c in top]
+    relevant = [any(gold_holds(c, g) for g in q.gold) for c in top]
     first = next((i for i, r in enumerate(relevant, start=1) if r), None)
-    found_gold = sum(any(matches_gold(c, g) for c in top) for g in q.gold)
+    found_gold = sum(any(gold_holds(c, g) for c in top) for g in q.gold)
     dcg = sum(1 / math.log2(i + 1) for i, r in enumerate(relevant, start=1) if r)
     ideal = sum(1 / math.log2(i + 1) for i in range(1, min(len(q.gold), 10) + 1))
     return {
@@ -35,13 +32,13 @@ def score_question(q: EvalQuestion, ranked: list[Chunk]) -> dict[str, float]:
     }
 
 
-def evaluate(questions: list[EvalQuestion], rank: Ranker) -> dict[str, dict[str, float]]:
-    """Mean metrics per category and over all answerable questions."""
+def evaluate(ranked: list[tuple[EvalQuestion, list[Chunk]]]) -> dict[str, dict[str, float]]:
+    """Mean metrics per category and over all answerable questions, from each question's ranking."""
     per: dict[str, list[dict[str, float]]] = defaultdict(list)
-    for q in questions:
+    for q, ranking in ranked:
         if not q.answerable:
             continue
-        s = score_question(q, rank(q))
+        s = score_question(q, ranking)
         per[q.category].append(s)
         per["all"].append(s)
     return {cat: {k: sum(r[k] for r in rows) / len(rows) for k in rows[0]} | {"n": len(rows)}
@@ -62,11 +59,12 @@ def main() -> None:
     from circularbench.settings import Settings
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="dev")
     args = parser.parse_args()
     retriever = HybridRetriever.open(Settings())
     questions = load_questions(split=None if args.split == "all" else args.split)
-    table = evaluate(questions, lambda q: [h.chunk for h in retriever.search(rewrite(q.question, q.history), k=10)])
+    table = evaluate([(q, [h.chunk for h in retriever.search(rewrite(q.question, q.history), k=10)])
+                      for q in questions if q.answerable])
     print_table(f"hybrid retriever, {args.split} split", table)
 
 

@@ -1,17 +1,23 @@
-"""Run the evaluation: retrieval, answers per generator, refusals, plans and cost, with the
-baselines computed in the same run on the same questions.
+"""Run the evaluation: retrieval for circularbench and its baselines, answers per generator,
+where each answer was lost, refusals, plans and cost, per split, in one run.
+
+The run keeps what it measured (every ranking, answer and plan) in an :class:`EvalRun`; the
+figures are computed from that material by :meth:`EvalRun.summary`, so a test can change one
+answer, citation or plan and see a metric fall.
 
 Example::
 
-    data = run_eval(Settings(), EvalConfig(split="test", generators=["extractive"]))
-    data["retrieval"]["circularbench hybrid"]["all"]["hit@5"]
+    run = run_eval(Settings(), EvalConfig(splits=["test", "unseen"], generators=["extractive"]))
+    data = run.summary()
+    data["retrieval"]["test"]["circularbench hybrid"]["all"]["hit@5"]
+    data["loss"]["unseen"]["extractive"]["all"]      # {'not in pool': 1, 'ranked below k': 4, ...}
 """
 
 from __future__ import annotations
 
 import statistics
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -19,21 +25,134 @@ from assistant.assistant import Assistant
 from assistant.followup import rewrite
 from assistant.plans import Planner
 from circularbench.settings import Settings
-from evals.answer_metrics import mean_of, refusal_rates, score_answer
-from evals.dataset import EvalQuestion, load_questions
-from evals.plan_metrics import load_plan_requests, score_plan
+from circularbench.types import Answer, Chunk, Passage, Plan
+from evals.answer_metrics import cited_sources, fact_present, score_answer, summarize
+from evals.dataset import SPLITS, EvalQuestion, fingerprint, gold_holds, load_questions
+from evals.plan_metrics import PlanRequest, load_plan_requests, score_plan
 from evals.retrieval_eval import evaluate
 
-ANSWER_METRICS = ["key_fact_recall", "citation_validity", "citation_support", "number_grounding"]
+POOL = 50  # the candidate pool: what the hybrid retriever returns when asked for 50
+STAGES = ("not in pool", "ranked below k", "wrongly refused", "not cited", "key fact missing", "answered")
+HYBRID, BM25, DENSE, NAIVE = ("circularbench hybrid", "BM25 only", "dense only", "naive LangChain (MiniLM + Chroma)")
 
 
 @dataclass
 class EvalConfig:
-    split: str = "all"  # dev, test or all
+    splits: list[str] = field(default_factory=lambda: list(SPLITS))
     generators: list[str] = field(default_factory=lambda: ["extractive"])
-    llm_limit: int = 12  # questions answered by each LLM generator (they take ~15 s each on 2 cores)
-    baselines: bool = True  # the naive LangChain pipeline embeds the corpus once (minutes)
+    llm_limit: int = 12  # questions per split answered by each LLM generator (~15 s each on 2 cores)
+    baselines: bool = True  # the naive LangChain pipeline (embeds the corpus once: minutes)
     plans: bool = True
+
+    def __post_init__(self):
+        unknown = [s for s in self.splits if s not in SPLITS]
+        if unknown or not self.splits:
+            raise ValueError(f"splits must be among {', '.join(SPLITS)}, not {unknown or 'none'}")
+        if self.llm_limit < 1:
+            raise ValueError("llm_limit must be at least 1")
+
+
+@dataclass
+class Answered:
+    """One question answered by one generator, with what the loss analysis needs."""
+
+    question: EvalQuestion
+    answer: Answer
+    gold_texts: list[str]  # texts of the index chunks that hold the gold quotes
+    pool: list[Chunk]  # the hybrid's candidate pool for the question as searched
+    read: int  # how many passages the generator read
+
+    def stage(self) -> str:
+        """The first stage at which this answerable question was lost (or "answered")."""
+        q, a = self.question, self.answer
+        holds = lambda source: any(gold_holds(source, g) for g in q.gold)  # noqa: E731
+        if not any(holds(c) for c in self.pool):
+            return "not in pool"
+        if not any(holds(p) for p in a.passages[: self.read]):
+            return "ranked below k"
+        if a.refused:
+            return "wrongly refused"
+        if not any(holds(p) for p in cited_sources(a)):
+            return "not cited"
+        if not all(fact_present(f, a.answer) for f in q.key_facts):
+            return "key fact missing"
+        return "answered"
+
+
+@dataclass
+class EvalRun:
+    """Everything one evaluation measured; :meth:`summary` turns it into the report's figures."""
+
+    meta: dict
+    rankings: dict[str, dict[str, list[tuple[EvalQuestion, list[Chunk]]]]]  # split -> system -> rankings
+    answers: dict[str, dict[str, list[Answered]]]  # split -> generator -> answers
+    plans: list[tuple[PlanRequest, Plan]]
+    latency_ms: dict[str, list[float]]
+
+    def summary(self) -> dict:
+        data = dict(self.meta)
+        data["retrieval"] = {
+            split: {name: evaluate(ranked) | {"p50_ms": _latency(self.latency_ms[f"retrieval: {name}"])["p50_ms"]}
+                    for name, ranked in systems.items()}
+            for split, systems in self.rankings.items()}
+        data["answers"], data["loss"] = {}, {}
+        for split, gens in self.answers.items():
+            data["answers"][split], data["loss"][split] = {}, {}
+            for gen, answered in gens.items():
+                scored = [(x.question, x.answer, score_answer(x.question, x.answer, x.gold_texts)) for x in answered]
+                by_cat: dict[str, list] = defaultdict(list)
+                for item in scored:
+                    by_cat[item[0].category].append(item)
+                data["answers"][split][gen] = {"all": summarize(scored),
+                                               "by_category": {c: summarize(v) for c, v in sorted(by_cat.items())}}
+                data["loss"][split][gen] = _loss_table(answered)
+        data["worst"] = _worst(self.answers)
+        if self.plans:
+            scores = [score_plan(plan, request) for request, plan in self.plans]
+            data["plans"] = {k: sum(s[k] for s in scores) / len(scores) for k in scores[0]} | {"n": len(scores)}
+        data["latency"] = {name: _latency(ms) for name, ms in self.latency_ms.items() if ms}
+        return data
+
+
+def _loss_table(answered: list[Answered]) -> dict[str, dict[str, int]]:
+    table: dict[str, Counter] = defaultdict(Counter)
+    for x in answered:
+        if x.question.answerable:
+            stage = x.stage()
+            table[x.question.category][stage] += 1
+            table["all"][stage] += 1
+    return {cat: {s: counts.get(s, 0) for s in STAGES} for cat, counts in table.items()}
+
+
+def _worst(answers: dict[str, dict[str, list[Answered]]], n: int = 10) -> list[dict]:
+    """The ``n`` questions lost earliest (first generator of each split), with their top passages."""
+    lost = []
+    for split, gens in answers.items():
+        if not gens:
+            continue
+        for x in next(iter(gens.values())):
+            if x.question.answerable and (stage := x.stage()) != "answered":
+                lost.append((STAGES.index(stage), split, stage, x))
+    lost.sort(key=lambda item: (item[0], item[1] != "test", item[3].question.id))
+    return [{
+        "id": x.question.id, "split": split, "category": x.question.category, "stage": stage,
+        "question": x.question.question,
+        "gold": [f"{g.file} {g.section or ''}{' p. ' + str(g.page) if g.page else ''}".strip() for g in x.question.gold],
+        "top_passages": [_label(p) for p in x.answer.passages[:3]],
+        "answer": x.answer.answer[:300],
+    } for _, split, stage, x in lost[:n]]
+
+
+def _label(p: Passage | Chunk) -> str:
+    where = ", ".join(filter(None, [f"p. {p.page}" if p.page else "", p.section]))
+    return f"{p.file}{' (' + where + ')' if where else ''}: {' '.join(p.text.split())[:140]}"
+
+
+def _latency(ms: list[float]) -> dict[str, float]:
+    if not ms:
+        return {"p50_ms": None, "p95_ms": None, "n": 0}
+    ordered = sorted(ms)
+    return {"p50_ms": statistics.median(ms), "p95_ms": ordered[int(0.95 * (len(ordered) - 1))], "n": len(ms)}
 
 
 def _sample(questions: list[EvalQuestion], n: int) -> list[EvalQuestion]:
@@ -49,73 +168,79 @@ def _sample(questions: list[EvalQuestion], n: int) -> list[EvalQuestion]:
     return out
 
 
-def _latency(ms: list[float]) -> dict[str, float]:
-    ordered = sorted(ms)
-    return {"p50_ms": statistics.median(ms), "p95_ms": ordered[int(0.95 * (len(ordered) - 1))], "n": len(ms)}
+def _gold_texts(questions: list[EvalQuestion], chunks: dict[str, Chunk]) -> dict[str, list[str]]:
+    by_file: dict[str, list[Chunk]] = defaultdict(list)
+    for c in chunks.values():
+        by_file[c.file].append(c)
+    return {q.id: [c.text for g in q.gold for c in by_file.get(g.file, []) if gold_holds(c, g)] or
+            [g.quote for g in q.gold] for q in questions}
 
 
-def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None = None) -> dict:
+def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None = None) -> EvalRun:
     bot = assistant or Assistant.open(settings)
     retriever = bot.retriever
-    questions = load_questions(split=None if config.split == "all" else config.split)
-    data: dict = {
+    questions = {s: load_questions(split=s) for s in config.splits}
+    everything = [q for qs in questions.values() for q in qs]
+    meta = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "split": config.split,
-        "questions": len(questions),
+        "splits": config.splits,
+        "questions": {s: len(qs) for s, qs in questions.items()},
+        "fingerprints": {s: fingerprint(qs) for s, qs in questions.items()},
         "embedding_model": retriever.embedder.name,
         "chunks": len(retriever.chunks),
-        "retrieval": {},
-        "answers": {},
-        "latency": {},
+        "generators": config.generators,
     }
+    latency: dict[str, list[float]] = defaultdict(list)
 
-    def hybrid(q):
-        return [h.chunk for h in retriever.search(rewrite(q.question, q.history), k=10)]
+    def query(q: EvalQuestion) -> str:
+        return rewrite(q.question, q.history)
 
-    def bm25(q):
-        return [retriever.chunks[c] for c, _ in retriever.keyword.search(rewrite(q.question, q.history), k=10)]
+    def dense(q: EvalQuestion) -> list[Chunk]:
+        vector = retriever.embedder.embed_query(query(q))
+        return [h.chunk for h in retriever.store.query(vector, k=10) if h.chunk.chunk_id in retriever.chunks]
 
-    rankers = {"circularbench hybrid": hybrid, "BM25 only": bm25}
+    rankers = {
+        HYBRID: lambda q: [h.chunk for h in retriever.search(query(q), k=10)],
+        BM25: lambda q: [retriever.chunks[c] for c, _ in retriever.keyword.search(query(q), k=10)],
+        DENSE: dense,
+    }
     if config.baselines:
         from evals.baselines import NaivePipeline
 
         naive = NaivePipeline.build(settings)
-        rankers["naive LangChain (MiniLM + Chroma)"] = lambda q: naive.search(rewrite(q.question, q.history), k=10)
+        rankers[NAIVE] = lambda q: naive.search(query(q), k=10)
+
+    rankings: dict[str, dict[str, list]] = {s: {} for s in config.splits}
     for name, rank in rankers.items():
-        ms: list[float] = []
+        for split, qs in questions.items():
+            ranked = []
+            for q in qs:
+                if not q.answerable:
+                    continue
+                t0 = time.perf_counter()
+                ranked.append((q, rank(q)))
+                latency[f"retrieval: {name}"].append((time.perf_counter() - t0) * 1000)
+            rankings[split][name] = ranked
 
-        def timed(q, rank=rank, ms=ms):
-            t0 = time.perf_counter()
-            out = rank(q)
-            ms.append((time.perf_counter() - t0) * 1000)
-            return out
-
-        data["retrieval"][name] = evaluate(questions, timed)
-        data["latency"][f"retrieval: {name}"] = _latency(ms)
-
+    gold_texts = _gold_texts(everything, retriever.chunks)
+    answers: dict[str, dict[str, list[Answered]]] = {s: {} for s in config.splits}
     for gen in config.generators:
-        subset = questions if gen == "extractive" else _sample(questions, config.llm_limit)
-        pairs, rows, ms = [], [], []
-        for q in subset:
-            t0 = time.perf_counter()
-            answer = bot.ask(q.question, history=q.history, generator=gen)
-            ms.append((time.perf_counter() - t0) * 1000)
-            pairs.append((q, answer))
-            rows.append({"category": q.category, **score_answer(q, answer)})
-        summary = {m: mean_of(rows, m) for m in ANSWER_METRICS} | refusal_rates(pairs) | {"n": len(subset)}
-        per_cat = {cat: {m: mean_of([r for r in rows if r["category"] == cat], m) for m in ANSWER_METRICS}
-                   for cat in sorted({r["category"] for r in rows})}
-        data["answers"][gen] = {"all": summary, "by_category": per_cat}
-        data["latency"][f"answer: {gen}"] = _latency(ms)
+        read = settings.answer_passages if gen == "extractive" else settings.llm_passages
+        for split, qs in questions.items():
+            answered = []
+            for q in qs if gen == "extractive" else _sample(qs, config.llm_limit):
+                t0 = time.perf_counter()
+                answer = bot.ask(q.question, history=q.history, generator=gen)
+                latency[f"answer: {gen}"].append((time.perf_counter() - t0) * 1000)
+                pool = [h.chunk for h in retriever.search(answer.search_query, k=POOL)] if q.answerable else []
+                answered.append(Answered(q, answer, gold_texts[q.id], pool, read))
+            answers[split][gen] = answered
 
+    plans = []
     if config.plans:
         planner = Planner(bot, generator="extractive")
-        scores, ms = [], []
         for request in load_plan_requests():
             t0 = time.perf_counter()
-            plan = planner.plan(request.topic, request.home, request.peers)
-            ms.append((time.perf_counter() - t0) * 1000)
-            scores.append(score_plan(plan, request, retriever.chunks, retriever.jurisdictions))
-        data["plans"] = {k: sum(s[k] for s in scores) / len(scores) for k in scores[0]} | {"n": len(scores)}
-        data["latency"]["plan: extractive"] = _latency(ms)
-    return data
+            plans.append((request, planner.plan(request.topic, request.home, request.peers)))
+            latency["plan: extractive"].append((time.perf_counter() - t0) * 1000)
+    return EvalRun(meta, rankings, answers, plans, dict(latency))

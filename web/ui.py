@@ -23,7 +23,7 @@ from assistant.snapshot import IndexSnapshots
 from circularbench.documents import DocumentService
 from circularbench.settings import Settings
 from circularbench.types import Answer, SearchFilters, Turn
-from evals.report import latest_report
+from evals.report import CHARTS, latest_report
 from web.auth import client_has_key
 from web.dependencies import admin_refusal
 from web.feedback_store import FeedbackStore
@@ -208,9 +208,11 @@ def build_ui(snapshots: IndexSnapshots, docs: DocumentService, settings: Setting
     def evaluation():
         folder = latest_report(Path("evals/reports"))
         if folder is None:
-            return "No evaluation report yet: run `circularbench eval`.", None, None
+            return "No evaluation report yet: run `circularbench eval`.", None, None, None
+        # The report's tables (splits, retrieval, answers, where answers were lost, the worst
+        # questions), then its charts.
         text = (folder / "report.md").read_text(encoding="utf-8").split("![")[0]
-        return text, str(folder / "retrieval_by_category.png"), str(folder / "latency.png")
+        return (text, *(str(folder / name) for name in CHARTS))
 
     with gr.Blocks(title="circularbench", analytics_enabled=False) as ui:
         gr.Markdown("## circularbench — benchmark circular-economy policy against the documents")
@@ -283,9 +285,10 @@ def build_ui(snapshots: IndexSnapshots, docs: DocumentService, settings: Setting
             eval_md = gr.Markdown()
             with gr.Row():
                 chart1 = gr.Image(label="Retrieval by category", interactive=False)
+                chart_loss = gr.Image(label="Where answers were lost", interactive=False)
                 chart2 = gr.Image(label="Latency", interactive=False)
         ui.load(documents_table, None, [doc_table, del_id])
-        ui.load(evaluation, None, [eval_md, chart1, chart2])
+        ui.load(evaluation, None, [eval_md, chart1, chart_loss, chart2])
     return ui
 
 
