@@ -16,12 +16,19 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 from assistant.assistant import Assistant
 from assistant.retriever import HybridRetriever
 from circularbench.settings import Settings
 from indexer.embeddings import Embedder
+from indexer.ledger import Ledger
 from indexer.pipeline import keyword_readers
+
+# Tries at a whole snapshot; after them the last one is served (every hit it gives is live, and
+# chunks the store still lacks come with the next commit: the indexer re-embeds them).
+_ATTEMPTS = 5
+_RETRY_SECONDS = 0.2
 
 
 class IndexSnapshots:
@@ -51,14 +58,19 @@ class IndexSnapshots:
             return self._current
 
     def _open(self) -> tuple[Assistant, tuple[int, int] | None]:
-        while True:
+        for attempt in range(_ATTEMPTS):
             stamp = self._ledger_stamp()
             # Shared hold from reading the ledger to loading the keyword folder it names: the
             # indexer does not remove that folder meanwhile.
             with keyword_readers(self.settings).read_lock():
+                ledger = Ledger.load(self.settings.index_dir / "ledger.json")
                 retriever = HybridRetriever.open(self.settings, self.embedder)
-            if self._ledger_stamp() == stamp:  # else a commit came between: its chunk table may be mixed
+            # Whole only if no commit came between (else the chunk table may mix two ledgers) and
+            # the store returned every chunk the ledger names (a Chroma server may lag a write
+            # another worker just made).
+            if self._ledger_stamp() == stamp and retriever.chunks.keys() == ledger.live_ids():
                 break
+            time.sleep(_RETRY_SECONDS * (attempt + 1))
         if self._current is None:
             return Assistant(self.settings, retriever), stamp
         return self._current.with_retriever(retriever), stamp

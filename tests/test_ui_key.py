@@ -84,7 +84,7 @@ def test_gradio_client_needs_the_key(keyed_server, tmp_path):
     doc = _markdown(tmp_path, "decree.md", "# Zembla Bottle Decree\n\nZembla refunds 0.25 ZMB for every returned bottle.\n")
     status, _, _ = client.predict(doc, "Zembla Bottle Decree", "NL", 2024, "law", "en", api_name="/upload")
     assert "Indexed **zembla_bottle_decree**" in status
-    hits = httpx.post(f"{base}/v1/search", json={"query": "Zembla bottle refund", "k": 3}, headers=KEY_HEADER,
+    hits = httpx.post(f"{base}/v1/search", json={"query": "Zembla", "k": 3}, headers=KEY_HEADER,
                       timeout=60).json()["passages"]
     assert hits[0]["doc_id"] == "zembla_bottle_decree"
     status, _, _ = client.predict("zembla_bottle_decree", api_name="/delete")
