@@ -32,6 +32,8 @@ _ARTICLE = re.compile(
     r"(?=$|[\s.:,)\u3000])",
     re.I,
 )
+# Annexes are cited like articles ("Anlage 5 VerpackG", "Annex II").
+_ANNEX = re.compile(r"^(?P<label>(?:Anlage|Anhang|Annex|Bijlage)\s+[\dIVXL]+[a-z]?)(?=$|[\s.:,)])", re.I)
 _CHAPTER = re.compile(rf"^(第[{_CN_NUM}]+[章节编]|Abschnitt\s+\d+|Hoofdstuk\s+\d+|Chapter\s+[IVXLC\d]+|CHAPTER\s+[IVXLC\d]+|Kapitel\s+\d+|Title\s+[IVXLC\d]+|TITLE\s+[IVXLC\d]+)\b")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-Z][^\n]{2,90})$")
 _SPACES = re.compile(r"\s+")
@@ -85,7 +87,7 @@ class Chunker:
     @property
     def fingerprint(self) -> str:
         """Changes whenever the chunking would; part of every chunk id."""
-        return f"chunker-v3:{self.chunk_size}:{self.overlap}"
+        return f"chunker-v4:{self.chunk_size}:{self.overlap}"
 
     def split(self, doc: LoadedDocument) -> list[Chunk]:
         record = doc.record
@@ -159,8 +161,12 @@ class Chunker:
 
 
 def _only_headings(text: str) -> bool:
-    lines = [line for line in text.split("\n") if line.strip()]
-    return len(lines) == 1 or all(_MD_HEADING.match(line.strip()) for line in lines)
+    """Headings alone: Markdown headings, or one line that ends no sentence ("Article 5",
+    "2.1 Business models"). A one-line Chinese article ("第一条 …制定本法。") is text."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) == 1 and not lines[0].endswith((".", "。", ";", "；", ":", "：", "!", "?", "！", "？")):
+        return True
+    return all(_MD_HEADING.match(line) for line in lines)
 
 
 def _common_path(a: str, b: str) -> str:
@@ -203,7 +209,7 @@ class _HeadingState:
         md = _MD_HEADING.match(stripped)
         if md:
             level, title = len(md.group(1)), _SPACES.sub(" ", md.group(2))
-            article = _ARTICLE.match(title)
+            article = _ARTICLE.match(title) or _ANNEX.match(title)
             if article and self.paragraph_is_group and title.startswith("§"):
                 article = None
             self._push(level, title)
@@ -213,10 +219,12 @@ class _HeadingState:
                 self.section = ""
             return True
         article = _ARTICLE.match(stripped)
-        # A bare "Article 5" line (EU regulations) or a line opening with 第五条 (Chinese laws).
-        if article and (len(stripped) <= 16 or stripped.startswith("第")):
+        # A bare "Article 5" line (EU regulations) or a line opening with 第五条 (Chinese laws); a
+        # wrapped sentence that happens to start "§ 30a Absatz 3." is neither.
+        bare = bool(article) and stripped.rstrip(".") == article.group("label")
+        if article and (bare or stripped.startswith("第")):
             self.section = _normalise_label(article.group("label"))
-            if len(stripped) <= 16:
+            if bare:
                 self._push(7, stripped)
             return True
         chapter = _CHAPTER.match(stripped)

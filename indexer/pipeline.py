@@ -58,6 +58,7 @@ class IndexReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     pages: int = 0
     chunks_added: int = 0
+    chunks_embedded: int = 0  # of those added: the rest reused the vector of an unchanged text
     chunks_total: int = 0
     orphans_swept: int = 0
     restored: list[str] = field(default_factory=list)  # ledger entries the store lacked, embedded again
@@ -123,11 +124,12 @@ class Indexer:
 
         bar = tqdm(total=sum(len(c) for *_, c in todo), desc="embedding", unit="chunk", disable=not progress)
         for record, sha, loaded, chunks in todo:
+            old = ledger.documents.get(record.id)
             t0 = time.perf_counter()
-            vectors = self._embed(chunks, bar)
+            vectors, embedded = self._embed_reusing(store, old.chunk_ids if old else [], chunks, bar)
+            report.chunks_embedded += embedded
             report.embed_seconds += time.perf_counter() - t0
             store.add(chunks, vectors)
-            old = ledger.documents.get(record.id)
             ledger.documents[record.id] = LedgerEntry(
                 record=record, sha256=sha, chunker=self.chunker.fingerprint, pages=loaded.page_count,
                 chunk_ids=[c.chunk_id for c in chunks], indexed_at=time.time(),
@@ -162,6 +164,19 @@ class Indexer:
     def _present_documents(self) -> list[tuple[DocumentRecord, Path]]:
         corpus = self.settings.corpus_dir
         return [(r, corpus / r.file) for r in self.documents() if (corpus / r.file).is_file()]
+
+    def _embed_reusing(self, store: VectorStore, old_ids: list[str], chunks: list[Chunk],
+                       bar) -> tuple[np.ndarray, int]:
+        """Vectors for ``chunks`` and how many were computed: the stored vector of an old chunk
+        with the same embedded text is reused, so a metadata change, a relabelled article or a
+        small edit re-embeds only what changed."""
+        known = {chunk.context_text(): vector for chunk, vector in store.chunks_with_vectors(old_ids)}
+        fresh = [c for c in chunks if c.context_text() not in known]
+        bar.update(len(chunks) - len(fresh))
+        new = dict(zip((c.context_text() for c in fresh), self._embed(fresh, bar)))
+        vectors = [known.get(c.context_text(), new.get(c.context_text())) for c in chunks]
+        matrix = np.vstack(vectors) if vectors else np.zeros((0, self.embedder.dimension), np.float32)
+        return matrix, len(fresh)
 
     def _embed(self, chunks: list[Chunk], bar) -> np.ndarray:
         size = self.settings.embedding_batch_size

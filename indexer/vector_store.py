@@ -119,6 +119,16 @@ class VectorStore:
         result = self._collection.get(include=["embeddings"])
         return list(result["ids"]), np.asarray(result["embeddings"], dtype=np.float32)
 
+    def chunks_with_vectors(self, ids: list[str]) -> list[tuple[Chunk, np.ndarray]]:
+        """Stored chunks by id with their vectors (ids not in the store are left out)."""
+        out: list[tuple[Chunk, np.ndarray]] = []
+        for i in range(0, len(ids), _BATCH):
+            result = self._collection.get(ids=ids[i:i + _BATCH], include=["documents", "metadatas", "embeddings"])
+            for cid, text, meta, vector in zip(result["ids"], result["documents"], result["metadatas"],
+                                               result["embeddings"]):
+                out.append((Chunk.from_metadata(cid, text, meta), np.asarray(vector, dtype=np.float32)))
+        return out
+
     def ids(self) -> set[str]:
         return set(self._collection.get(include=[])["ids"])
 

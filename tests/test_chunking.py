@@ -1,3 +1,4 @@
+import re
 from collections import defaultdict
 
 import pytest
@@ -81,3 +82,47 @@ def test_chunk_ids_are_stable_and_change_with_content(chunked, manifest, mirror)
 def test_overlap_must_be_smaller_than_size():
     with pytest.raises(ValueError, match="overlap"):
         Chunker(chunk_size=200, overlap=200)
+
+
+# The article a chunk's text stands in, read off the document independently of the chunker: in
+# Markdown laws the last heading before the chunk's first line of body text (headings opening a
+# chunk belong to what follows them) that is an article or annex ("### § 16", "### Artikel 6",
+# "### Anlage 5"), reset by a part heading (level 1-2); in Chinese law the last line opening with 第…条.
+_MD_HEADING = re.compile(r"^(#{1,6})\s*(.*)$", re.M)
+_LABEL = re.compile(r"^(§+\s*\d+[a-z]?|Artikel\s+\d+[a-z]?|Anlage\s+\d+[a-z]?)(?=[\s.]|$)")
+_ZH_ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百千零〇两0-9]+条(?:之[一二三四五六七八九十]+)?)(?=[\s\u3000]|$)", re.M)
+
+
+def _article_starts(text: str, language: str) -> list[tuple[int, str]]:
+    starts = [(m.start(), m.group(1)) for m in _ZH_ARTICLE.finditer(text)] if language == "zh" else []
+    for m in _MD_HEADING.finditer(text):
+        label = _LABEL.match(m.group(2)) if language != "zh" else None
+        if label and not (language == "nl" and label.group(1).startswith("§")):
+            starts.append((m.start(), re.sub(r"^(§+)\s*", r"\1 ", " ".join(label.group(1).split()))))
+        elif len(m.group(1)) <= 2 or label:  # a part heading, or a Dutch § (a group of articles)
+            starts.append((m.start(), ""))
+    return sorted(starts)
+
+
+def test_every_law_chunk_is_labelled_with_its_enclosing_article(chunked, manifest):
+    checked = 0
+    for doc in manifest.documents:
+        if doc.id not in chunked or doc.doc_type not in {"law", "regulation"} or doc.format != "md":
+            continue
+        loaded, chunks = chunked[doc.id]
+        starts = _article_starts(loaded.pages[0].text, doc.language)
+        for c in chunks:
+            body = re.match(r"(?:\s*#[^\n]*(?:\n|$))*", c.text).end()
+            enclosing = [label for at, label in starts if at <= c.char_start + body]
+            expected = enclosing[-1] if enclosing else ""
+            assert c.section == expected, (doc.id, c.char_start, c.section, expected, c.text[:80])
+            checked += 1
+    assert checked > 1500
+
+
+def test_a_wrapped_sentence_starting_with_an_article_is_no_heading(chunked):
+    # VerpackG § 1(3) wraps onto a line "§ 30a Absatz 3." — it stays in § 1.
+    chunks = chunked["de_verpackg_verpackungsgesetz"][1]
+    holder = next(c for c in chunks if "ausgenommen davon sind Einwegkunststoffgetränkeflaschen nach" in c.text)
+    assert holder.section == "§ 1"
+    assert not any(c.section == "§ 30a" and "Abfallwirtschaftliche Ziele" in c.heading for c in chunks)

@@ -105,3 +105,25 @@ def test_removing_every_document_leaves_an_empty_searchable_index(small, manifes
     assert sorted(report.removed) == sorted(f.rsplit(".", 1)[0] for f in SMALL_FILES)
     assert consistent(small).live_ids() == set()
     assert HybridRetriever.open(small, embedder).search("packaging", k=5) == []
+
+
+def test_a_metadata_change_reuses_every_vector(small, manifest, embedder):
+    from corpus.manifest import Manifest
+
+    renamed = Manifest(manifest.path, tuple(
+        d.model_copy(update={"aliases": ("Dutch packaging decree", "Verpakkingsbesluit")})
+        if d.id == "nl_besluit_beheer_verpakkingen_2014" else d for d in manifest.documents))
+    report = Indexer(small, renamed, embedder).run(progress=False)
+    assert report.indexed == ["nl_besluit_beheer_verpakkingen_2014"]
+    assert report.chunks_added > 0 and report.chunks_embedded == 0
+    ledger = consistent(small)
+    assert ledger.documents["nl_besluit_beheer_verpakkingen_2014"].record.aliases == ("Dutch packaging decree",
+                                                                                       "Verpakkingsbesluit")
+
+
+def test_an_edit_re_embeds_only_the_changed_chunks(small, manifest, embedder):
+    path = small.corpus_dir / "nl_besluit_beheer_verpakkingen_2014.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n### Artikel  99\n\nStatiegeld op blikjes bedraagt 15 cent.\n",
+                    encoding="utf-8")
+    report = Indexer(small, manifest, embedder).run(progress=False)
+    assert report.indexed == ["nl_besluit_beheer_verpakkingen_2014"] and 1 <= report.chunks_embedded <= 3
