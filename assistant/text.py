@@ -18,7 +18,10 @@ from indexer.keyword_index import tokenize
 # Abbreviations ("Art. 5", "No. 3", "e.g.") and German ordinal dates ("vom 18. Dezember") do not end one.
 _ABBREV = re.compile(r"(?:(?<![\d.])\d{1,2}\.$)|\b(?:Art|Abs|Nr|No|Nos|Dec|vgl|bzw|ca|etc|e\.g|i\.e|cf|para|Para|S|Sec|Ref|Vol|Fig|p|pp|Mr|Dr|Mio|Mrd|Rn|lit|Buchst|Satz)\.$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-ZÄÖÜ0-9§\u4e00-\u9fff])|(?<=[。！？；])")
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ .,]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
+# Thousands groups use one separator throughout ("1,013,000", "1.000", "1 000"), so table columns
+# ("1,013,000 817,000") stay apart, and never follow a leading zero ("0,002" is a decimal).
+_NUMBER = re.compile(r"(?<![\w.,])([1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,2}(?: \d{3})+|\d+)"
+                     r"(?:[.,](\d+))?(?![\w])")
 _CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
 

@@ -90,3 +90,9 @@ def test_instructions_inside_passages_are_removed():
 def test_filters_validate_year_ranges():
     with pytest.raises(ValueError, match="year_to"):
         SearchFilters(year_from=2020, year_to=2010)
+
+
+def test_numbers_keep_decimals_and_table_columns_apart():
+    assert numbers("höchstens 0,002 Gewichtsprozent Cadmium") == {"0.002"}
+    assert numbers("1,013,000 817,000") == {"1013000", "817000"}
+    assert numbers("1.000 Euro, 1 000 t and 65 %") == {"1000", "65"}
