@@ -1,13 +1,17 @@
 """Hybrid retrieval: dense search in Chroma and BM25 keyword search, fused by reciprocal rank.
 
 * The keyword side searches the question as asked and, through a domain glossary, its terms
-  in German, Chinese and Dutch, each as a ranking of its own; the dense side uses the
-  multilingual embedder on the question. All rankings are fused by reciprocal rank.
-* Filters (jurisdictions, years, document types, languages) apply to both sides. A country
-  includes its sub-national jurisdictions (CN includes CN-SH).
-* Jurisdictions named in the question ("Germany's packaging law") act as filters unless the
-  caller gives filters. With several, each is searched on its own and gets its share of the
-  results, so one well-documented jurisdiction cannot crowd out the others.
+  in German, Chinese and Dutch, each as a ranking of its own (analysed in its language); the
+  dense side uses the multilingual embedder on the question. All rankings are fused by
+  reciprocal rank; a translated ranking counts fully only for a language the question targets
+  (through a named jurisdiction or document), else with ``translated_weight``, so a word with a
+  glossary entry cannot flood an English question with German, Chinese and Dutch passages.
+* Filters (jurisdictions, documents, years, document types, languages) apply to both sides. A
+  country includes its sub-national jurisdictions (CN includes CN-SH).
+* Documents ("the Packaging Act", "Regulation (EU) 2025/40") and jurisdictions ("Germany's
+  packaging law") named in the question act as filters unless the caller gives filters. With
+  several, each is searched on its own and gets its share of the results, so one
+  well-documented jurisdiction cannot crowd out the others.
 * Only chunks named by the committed ledger are returned: a half-finished index run never
   shows duplicates or stale text. Their texts and metadata are held in memory (a few MB), so
   keyword hits and filters need no round trip to the store.
@@ -25,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant import jurisdictions as jur
+from assistant.named_documents import DocumentNames
 from assistant.query_expansion import Glossary
 from circularbench.settings import Settings
 from circularbench.types import Chunk, SearchFilters
@@ -34,6 +39,7 @@ from indexer.ledger import Ledger
 from indexer.vector_store import VectorStore
 
 _RRF_K = 60  # the usual constant of reciprocal rank fusion
+_LEGAL_TYPES = frozenset({"law", "regulation"})
 
 
 class IndexNotReadyError(RuntimeError):
@@ -50,7 +56,8 @@ class Hit:
 
 class HybridRetriever:
     def __init__(self, store: VectorStore, keyword: KeywordIndex, embedder: Embedder, ledger: Ledger,
-                 glossary: Glossary | None = None, reranker=None, rerank_top: int = 30):
+                 glossary: Glossary | None = None, reranker=None, rerank_top: int = 30,
+                 translated_weight: float = 1.0, preamble_weight: float = 1.0):
         self.reranker = reranker  # assistant.reranker.CrossEncoderReranker, or None
         self.rerank_top = rerank_top
         self.store = store
@@ -58,7 +65,16 @@ class HybridRetriever:
         self.embedder = embedder
         self.chunks = {c.chunk_id: c for c in store.get(ids=sorted(ledger.live_ids()))}
         self.jurisdictions = {e.record.jurisdiction for e in ledger.documents.values()}
+        records = [e.record for e in ledger.documents.values()]
+        self.languages: dict[str, set[str]] = {}  # jurisdiction -> its documents' languages
+        for r in records:
+            self.languages.setdefault(r.jurisdiction, set()).add(r.language)
+        self.doc_languages = {r.id: r.language for r in records}
+        self.doc_jurisdiction = {r.id: r.jurisdiction for r in records}
+        self.names = DocumentNames.from_records(records)
         self.glossary = glossary or Glossary.load()
+        self.translated_weight = translated_weight
+        self.preamble_weight = preamble_weight
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "HybridRetriever":
@@ -73,20 +89,18 @@ class HybridRetriever:
             from assistant.reranker import CrossEncoderReranker
 
             reranker = CrossEncoderReranker(settings.reranker_model)
-        return cls(store, keyword, embedder, ledger, reranker=reranker)
+        return cls(store, keyword, embedder, ledger, reranker=reranker,
+                   translated_weight=settings.translated_weight, preamble_weight=settings.preamble_weight)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None, pool: int = 50) -> list[Hit]:
-        filters = filters or SearchFilters()
-        codes = [jur.normalize(j) for j in filters.jurisdictions] or [
-            c for c in jur.mentioned(query) if c in self.jurisdictions
-        ]
         if not self.chunks:
             return []
-        vector = self.embedder.embed_query(query)  # once, whatever the number of jurisdictions
-        if len(codes) <= 1:
-            return self._search(query, vector, k, filters.model_copy(update={"jurisdictions": codes}), pool)
-        # Several jurisdictions: each gets its share, then the best of the rest fill up.
-        per = [self._search(query, vector, k, filters.model_copy(update={"jurisdictions": [c]}), pool) for c in codes]
+        scopes = self._scopes(query, filters or SearchFilters())
+        vector = self.embedder.embed_query(query)  # once, whatever the number of scopes
+        if len(scopes) == 1:
+            return self._search(query, vector, k, scopes[0], pool)
+        # Several documents or jurisdictions: each gets its share, in turn.
+        per = [self._search(query, vector, k, scope, pool) for scope in scopes]
         out: list[Hit] = []
         seen: set[str] = set()
         for rank in range(k):
@@ -96,12 +110,36 @@ class HybridRetriever:
                     seen.add(hits[rank].chunk.chunk_id)
         return out
 
+    def named_documents(self, query: str) -> list[str]:
+        return [d for d in self.names.mentioned(query) if d in self.doc_languages]
+
+    def _scopes(self, query: str, filters: SearchFilters) -> list[SearchFilters]:
+        """What to search, one filter set per share of the results. The caller's document or
+        jurisdiction filters win; else the documents and jurisdictions the question names: a
+        named document is searched on its own, a named jurisdiction that no named document
+        already stands for on its own."""
+        if filters.documents:
+            return [filters]
+        if filters.jurisdictions:
+            codes = [jur.normalize(j) for j in filters.jurisdictions]
+            docs: list[str] = []
+        else:
+            docs = self.named_documents(query)
+            codes = [c for c in jur.mentioned(query) if c in self.jurisdictions]
+        covered = set(jur.expand([self.doc_jurisdiction[d] for d in docs], self.jurisdictions))
+        codes = [c for c in codes if c not in covered]
+        scopes = [filters.model_copy(update={"documents": [d], "jurisdictions": []}) for d in docs]
+        scopes += [filters.model_copy(update={"jurisdictions": [c]}) for c in codes]
+        return scopes or [filters.model_copy(update={"jurisdictions": []})]
+
     def _where(self, filters: SearchFilters) -> dict | None:
         """The filters as a Chroma ``where`` clause, for the dense side."""
         clauses: list[dict] = []
         if filters.jurisdictions:
             codes = jur.expand([jur.normalize(j) for j in filters.jurisdictions], self.jurisdictions)
             clauses.append({"jurisdiction": {"$in": codes}})
+        if filters.documents:
+            clauses.append({"doc_id": {"$in": list(filters.documents)}})
         if filters.year_from:
             clauses.append({"year": {"$gte": filters.year_from}})
         if filters.year_to:
@@ -122,6 +160,7 @@ class HybridRetriever:
         def admit(c: Chunk) -> bool:
             return (
                 (not codes or c.jurisdiction in codes)
+                and (not filters.documents or c.doc_id in filters.documents)
                 and (not filters.year_from or (c.year or 0) >= filters.year_from)
                 and (not filters.year_to or 0 < (c.year or 0) <= filters.year_to)
                 and (not filters.doc_types or c.doc_type in filters.doc_types)
@@ -129,6 +168,16 @@ class HybridRetriever:
             )
 
         return admit
+
+    def _target_languages(self, filters: SearchFilters) -> set[str]:
+        """The languages a search aims at: those asked for, or those the named jurisdictions'
+        documents are written in (from the index itself, so an uploaded Dutch law makes NL Dutch)."""
+        if filters.languages:
+            return set(filters.languages)
+        if filters.documents:
+            return {self.doc_languages[d] for d in filters.documents if d in self.doc_languages}
+        codes = set(jur.expand([jur.normalize(j) for j in filters.jurisdictions], self.jurisdictions))
+        return {lang for code in codes for lang in self.languages.get(code, ())}
 
     def _search(self, query: str, vector, k: int, filters: SearchFilters, pool: int) -> list[Hit]:
         dense_hits = [h for h in self.store.query(vector, k=pool, where=self._where(filters))
@@ -140,13 +189,24 @@ class HybridRetriever:
 
         admit = self._admits(filters)
         keyword_score: dict[str, float] = {}
-        for q in [query, *(q for q in self.glossary.translations(query).values() if q)]:
-            hits = [(cid, s) for cid, s in self.keyword.search(q, k=pool * 4)
+        targeted = self._target_languages(filters)
+        rankings = [("en", query, 1.0)] + [
+            (lang, q, 1.0 if lang in targeted else self.translated_weight)
+            for lang, q in self.glossary.translations(query).items() if q]
+        for language, q, weight in rankings:
+            hits = [(cid, s) for cid, s in self.keyword.search(q, k=pool * 4, language=language)
                     if cid in self.chunks and admit(self.chunks[cid])]
             for rank, (cid, s) in enumerate(hits[:pool], start=1):
                 keyword_score[cid] = max(s, keyword_score.get(cid, 0.0))
-                scores[cid] = scores.get(cid, 0.0) + 1 / (_RRF_K + rank)
+                scores[cid] = scores.get(cid, 0.0) + weight / (_RRF_K + rank)
 
+        if self.preamble_weight != 1.0:
+            # In a law, text outside any article (recitals, preamble, title block) explains; the
+            # articles oblige. Questions about what a law sets want the articles first.
+            for cid in scores:
+                c = self.chunks[cid]
+                if not c.section and c.doc_type in _LEGAL_TYPES:
+                    scores[cid] *= self.preamble_weight
         best = sorted(scores, key=scores.get, reverse=True)[: max(k, self.rerank_top) if self.reranker else k]
         hits = [Hit(self.chunks[c], scores[c], similarity.get(c), keyword_score.get(c)) for c in best]
         return self.reranker.rerank(query, hits)[:k] if self.reranker else hits

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from indexer.chunking import text_length
-from indexer.keyword_index import tokenize
+from indexer.analysis import plain_tokens
 
 # Sentence ends: . ! ? followed by space and a capital/digit/quote/paren, or Chinese 。！？；.
 # Abbreviations ("Art. 5", "No. 3", "e.g.") and German ordinal dates ("vom 18. Dezember") do not end one.
@@ -91,7 +91,7 @@ def asks_for_figure(question: str) -> bool:
 
 def terms(text: str) -> set[str]:
     """Content terms for overlap scoring (the keyword index's tokens: stop words dropped)."""
-    return {t for t in tokenize(text) if len(t) > 1 or not t.isascii()}
+    return {t for t in plain_tokens(text) if len(t) > 1 or not t.isascii()}
 
 
 def focus(text: str, wanted: set[str], max_chars: int) -> str:

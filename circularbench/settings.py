@@ -87,6 +87,14 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     openai_api_key: str = ""
     reranker_model: str | None = Field(default=None, description="Path of a sentence-transformers CrossEncoder.")
+    # Both weights were chosen on the dev split (evals/data/qa.jsonl) only.
+    translated_weight: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Weight in the fusion of a keyword ranking in a language the question does not target "
+                    "(through a named jurisdiction); targeted languages and the question as asked weigh 1.")
+    preamble_weight: float = Field(
+        default=0.4, ge=0, le=1,
+        description="Factor on the fused score of law text outside any article (recitals, preamble).")
     search_k: int = Field(default=10, ge=1, le=50, description="Passages retrieved per question.")
     answer_passages: int = Field(default=5, ge=1, le=20, description="Passages the extractive generator reads.")
     llm_passages: int = Field(default=3, ge=1, le=20, description="Passages an LLM generator reads.")

@@ -24,6 +24,10 @@ class DocumentRecord(BaseModel):
     # A bare file name: ids and names end up in paths, so no separators are allowed.
     file: str = Field(pattern=_FILE_PATTERN)
     title: str = Field(min_length=1)
+    short_title: str = Field(default="", description="The name people use, in English: 'Packaging Act'.")
+    aliases: tuple[str, ...] = Field(default=(), description="Other names a question may use: abbreviations, "
+                                                             "names in other languages.")
+    number: str = Field(default="", description="Official number: 'Regulation (EU) 2025/40', 'COM(2019) 640'.")
     publisher: str = ""
     jurisdiction: str = Field(pattern=r"^(global|EU|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
     year: int | None = Field(default=None, ge=1900, le=2100)
@@ -124,6 +128,7 @@ class SearchFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     jurisdictions: list[str] = Field(default_factory=list, max_length=50)
+    documents: list[str] = Field(default_factory=list, max_length=50, description="Document ids.")
     year_from: int | None = Field(default=None, ge=1900, le=2100)
     year_to: int | None = Field(default=None, ge=1900, le=2100)
     doc_types: list[str] = Field(default_factory=list, max_length=20)
@@ -138,7 +143,8 @@ class SearchFilters(BaseModel):
         return v
 
     def is_empty(self) -> bool:
-        return not (self.jurisdictions or self.year_from or self.year_to or self.doc_types or self.languages)
+        return not (self.jurisdictions or self.documents or self.year_from or self.year_to or self.doc_types
+                    or self.languages)
 
 
 class Passage(SourceRef):

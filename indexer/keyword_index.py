@@ -1,45 +1,28 @@
 """BM25 keyword index (bm25s) over the same chunks as the vector store.
 
-Tokens: lower-cased words for alphabetic scripts, and overlapping character bigrams for
-Chinese, which has no spaces between words (single characters matched too much noise). Article labels keep their
-sign ("§16"), so "§ 16" finds paragraph 16 and not every 16 in the corpus.
+Each chunk is analysed in its own language (indexer/analysis.py: stems, compound parts,
+Chinese words and bigrams); a query is analysed in the language it is written in, so the
+German rendering of an English question meets the German laws' stems.
 
 Example::
 
     from indexer.keyword_index import KeywordIndex
-    index = KeywordIndex.build([("c1", "Recycling quota for plastics"), ("c2", "包装物回收")])
+    index = KeywordIndex.build([("c1", "Recycling quotas for plastics", "en"), ("c2", "包装物回收", "zh")])
     index.search("plastic recycling quota", k=5)    # [("c1", 1.23)]
+    index.search("包装物", k=5, language="zh")       # [("c2", 0.9)]
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import bm25s
 
-_TOKEN = re.compile(r"§+\s*\d+[a-z]?|[\u3400-\u9fff\uf900-\ufaff]+|[^\W_]+", re.U)
-_CJK_RUN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
-_STOPWORDS = frozenset(
-    bm25s.tokenization.STOPWORDS_EN
-    + bm25s.tokenization.STOPWORDS_GERMAN
-    + bm25s.tokenization.STOPWORDS_DUTCH
-)
-
-
-def tokenize(text: str) -> list[str]:
-    tokens: list[str] = []
-    for match in _TOKEN.findall(text.lower()):
-        if _CJK_RUN.match(match):
-            tokens.extend([match[i:i + 2] for i in range(len(match) - 1)] or [match])
-        elif match not in _STOPWORDS:
-            tokens.append(re.sub(r"\s+", "", match))
-    return tokens
-
+from indexer.analysis import analyze
 
 # Bump when tokenization changes: the ledger then rebuilds the keyword index.
-TOKENIZER_VERSION = "2"
+TOKENIZER_VERSION = "3"
 
 
 class KeywordIndex:
@@ -50,19 +33,21 @@ class KeywordIndex:
         self.ids = ids
 
     @classmethod
-    def build(cls, items: list[tuple[str, str]]) -> "KeywordIndex":
-        ids = [cid for cid, _ in items]
+    def build(cls, items: list[tuple[str, str, str]]) -> "KeywordIndex":
+        """``items``: (chunk id, text, language) triples."""
+        ids = [cid for cid, _, _ in items]
         if not ids:
             return cls(None, [])
         retriever = bm25s.BM25()
         # An empty token list would break bm25s; a placeholder token keeps positions aligned.
-        retriever.index([tokenize(text) or ["\u2205"] for _, text in items], show_progress=False)
+        retriever.index([analyze(text, language) or ["\u2205"] for _, text, language in items], show_progress=False)
         return cls(retriever, ids)
 
-    def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int = 10, language: str = "en") -> list[tuple[str, float]]:
+        """The ``k`` best chunks for ``query`` (written in ``language``), with their BM25 scores."""
         if self._retriever is None:
             return []
-        tokens = [t for t in tokenize(query) if t in self._vocab]
+        tokens = [t for t in analyze(query, language) if t in self._vocab]
         if not tokens or not self.ids:
             return []
         k = min(k, len(self.ids))

@@ -208,7 +208,7 @@ class Indexer:
         folder = self.settings.index_dir / f"bm25-{generation}"
         if folder.exists():
             shutil.rmtree(folder)
-        KeywordIndex.build([(c.chunk_id, c.context_text()) for c in chunks]).save(folder)
+        KeywordIndex.build([(c.chunk_id, c.context_text(), c.language) for c in chunks]).save(folder)
         ledger.keyword_dir, ledger.keyword_generation = folder.name, generation
         ledger.save(self.ledger_path)
         self._remove_stale_keyword_folders(keep=folder.name)

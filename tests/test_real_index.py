@@ -59,3 +59,37 @@ def test_cli_lists_documents_and_searches(real_index, monkeypatch):
     found = runner.invoke(app, ["search", "Shanghai household waste sorting categories", "--k", "3", "--json"])
     assert found.exit_code == 0, found.output
     assert json.loads(found.output)[0]["jurisdiction"] == "CN-SH"
+
+
+def test_a_named_document_is_searched_on_its_own(real_index, embedder):
+    settings, _ = real_index
+    retriever = HybridRetriever.open(settings, embedder)
+    hits = retriever.search("What does the Packaging Act require of online marketplaces?", k=8)
+    assert hits and all(h.chunk.doc_id == "de_verpackg_verpackungsgesetz" for h in hits)
+    both = retriever.search("How do the PPWR and the Dutch packaging decree define reusable packaging?", k=8)
+    assert {h.chunk.doc_id for h in both} == {"eu_packaging_and_packaging_waste_regulation_2025_40",
+                                              "nl_besluit_beheer_verpakkingen_2014"}
+
+
+def test_a_law_answers_from_its_articles_before_its_recitals(real_index, embedder):
+    settings, _ = real_index
+    retriever = HybridRetriever.open(settings, embedder)
+    question = "What recycling targets does the PPWR set for packaging waste by 31 December 2030?"
+
+    def articles_in_top5(weight: float) -> int:
+        retriever.preamble_weight = weight
+        return sum(h.chunk.section.startswith("Article") for h in retriever.search(question, k=5))
+
+    assert settings.preamble_weight < 1.0
+    assert articles_in_top5(settings.preamble_weight) > articles_in_top5(1.0)
+    retriever.preamble_weight = settings.preamble_weight
+    assert retriever.search(question, k=5)[0].chunk.section == "Article 52"
+
+
+def test_one_line_chinese_articles_keep_their_own_label(real_index):
+    settings, _ = real_index
+    ledger = Ledger.load(settings.index_dir / "ledger.json")
+    store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
+    chunks = store.get(where={"doc_id": "cn_circular_economy_promotion_law_2018"})
+    first = next(c for c in chunks if c.text.lstrip().startswith("第一条"))
+    assert first.section == "第一条" and "第二条" not in first.text
