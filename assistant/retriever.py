@@ -75,6 +75,7 @@ class HybridRetriever:
         self.glossary = glossary or Glossary.load()
         self.translated_weight = translated_weight
         self.preamble_weight = preamble_weight
+        self._articled = {c.doc_id for c in self.chunks.values() if c.section and c.doc_type in _LEGAL_TYPES}
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "HybridRetriever":
@@ -201,11 +202,12 @@ class HybridRetriever:
                 scores[cid] = scores.get(cid, 0.0) + weight / (_RRF_K + rank)
 
         if self.preamble_weight != 1.0:
-            # In a law, text outside any article (recitals, preamble, title block) explains; the
-            # articles oblige. Questions about what a law sets want the articles first.
+            # In a law with articles, text outside them (recitals, preamble, title block) explains;
+            # the articles oblige. Questions about what a law sets want the articles first. A law
+            # in which no article was recognised (an upload without headings) is left alone.
             for cid in scores:
                 c = self.chunks[cid]
-                if not c.section and c.doc_type in _LEGAL_TYPES:
+                if not c.section and c.doc_id in self._articled:
                     scores[cid] *= self.preamble_weight
         best = sorted(scores, key=scores.get, reverse=True)[: max(k, self.rerank_top) if self.reranker else k]
         hits = [Hit(self.chunks[c], scores[c], similarity.get(c), keyword_score.get(c)) for c in best]
