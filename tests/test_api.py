@@ -251,3 +251,12 @@ def test_upload_size_limit_holds_while_streaming(small_settings):
         r = c.post("/v1/documents", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"})
         assert r.status_code == 413
         assert c.get("/v1/documents").json()["documents"] == before
+
+
+def test_a_generator_this_server_does_not_offer_is_a_422(client):
+    # The test index has no OpenAI-compatible server configured: asking for one is the client's call.
+    r = client.post("/v1/ask", json={"question": "What recycling quota applies to glass?", "generator": "openai"})
+    assert r.status_code == 422 and r.json()["detail"].startswith("generator:")
+    r = client.post("/v1/compare", json={"criterion": "glass recycling", "jurisdictions": ["DE", "NL"],
+                                         "generator": "openai"})
+    assert r.status_code == 422 and "generator" in r.json()["detail"]

@@ -29,6 +29,11 @@ class GeneratorUnavailable(GeneratorError):
     """The generator cannot run here (package, model file or server missing)."""
 
 
+class GeneratorNotConfigured(GeneratorUnavailable):
+    """The generator asked for is not set up here at all (no server URL, no model installed):
+    a request for it names an option this installation does not offer."""
+
+
 class Generator(Protocol):
     name: str
 

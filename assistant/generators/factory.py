@@ -7,7 +7,7 @@ Example::
 
 from __future__ import annotations
 
-from assistant.generators.base import Generator, GeneratorUnavailable
+from assistant.generators.base import Generator, GeneratorNotConfigured, GeneratorUnavailable
 from assistant.generators.extractive import ExtractiveGenerator
 from circularbench.settings import Settings
 
@@ -22,7 +22,7 @@ def make_generator(settings: Settings, name: str | None = None) -> Generator:
         return ExtractiveGenerator()
     if name == "openai" or (name == "auto" and settings.openai_base_url):
         if not settings.openai_base_url:
-            raise GeneratorUnavailable("set CIRCULARBENCH_OPENAI_BASE_URL to use an OpenAI-compatible server")
+            raise GeneratorNotConfigured("set CIRCULARBENCH_OPENAI_BASE_URL to use an OpenAI-compatible server")
         from assistant.generators.openai_compat import OpenAICompatGenerator
 
         return OpenAICompatGenerator(settings.openai_base_url, settings.openai_model, settings.openai_api_key,
@@ -38,5 +38,5 @@ def make_generator(settings: Settings, name: str | None = None) -> Generator:
                                      cache_dir=settings.data_dir / "models")
         except (GeneratorUnavailable, ImportError, FileNotFoundError) as exc:
             if name == "local":
-                raise GeneratorUnavailable(f"local LLM unavailable: {exc}") from exc
+                raise GeneratorNotConfigured(f"local LLM unavailable: {exc}") from exc
     return ExtractiveGenerator()

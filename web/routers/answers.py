@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.responses import StreamingResponse
 
 from assistant.snapshot import IndexSnapshots
-from assistant.generators.base import GeneratorError
+from assistant.generators.base import GeneratorError, GeneratorNotConfigured
 from assistant.jurisdictions import UnknownJurisdictionError, normalize
 from circularbench.types import Answer, Passage
 from web.dependencies import current_assistant, get_snapshots, require_api_key
@@ -41,6 +41,8 @@ def ask(body: AskRequest, snapshots: IndexSnapshots = Depends(get_snapshots)) ->
         return bot.ask(body.question, filters=body.filters, history=body.history, generator=body.generator)
     except UnknownJurisdictionError as exc:
         raise _bad_request(exc) from exc
+    except GeneratorNotConfigured as exc:  # the request asks for what is not offered here
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"generator: {exc}") from exc
     except GeneratorError as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
 

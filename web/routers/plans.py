@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.responses import PlainTextResponse, Response
 
-from assistant.generators.base import GeneratorError
+from assistant.generators.base import GeneratorError, GeneratorNotConfigured
 from assistant.jurisdictions import UnknownJurisdictionError
 from assistant.plan_export import plan_docx, plan_markdown
 from assistant.plans import Planner
@@ -29,6 +29,8 @@ def plan(body: PlanRequest, snapshots: IndexSnapshots = Depends(get_snapshots)):
         result = Planner(bot, generator=body.generator).plan(body.topic, body.jurisdiction, body.peers, body.criteria)
     except (UnknownJurisdictionError, ValueError) as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    except GeneratorNotConfigured as exc:  # the request asks for what is not offered here
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"generator: {exc}") from exc
     except GeneratorError as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
     if body.format == "md":
@@ -49,5 +51,7 @@ def compare(body: CompareRequest, snapshots: IndexSnapshots = Depends(get_snapsh
         return Planner(bot, generator=body.generator).compare(body.criterion, body.jurisdictions, body.criteria)
     except (UnknownJurisdictionError, ValueError) as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    except GeneratorNotConfigured as exc:  # the request asks for what is not offered here
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"generator: {exc}") from exc
     except GeneratorError as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
