@@ -133,11 +133,15 @@ class HybridRetriever:
         scopes += [filters.model_copy(update={"jurisdictions": [c]}) for c in codes]
         return scopes or [filters.model_copy(update={"jurisdictions": []})]
 
+    def _expanded(self, filters: SearchFilters) -> set[str]:
+        """The filters' jurisdictions as indexed codes, countries with their sub-national units."""
+        return set(jur.expand([jur.normalize(j) for j in filters.jurisdictions], self.jurisdictions))
+
     def _where(self, filters: SearchFilters) -> dict | None:
         """The filters as a Chroma ``where`` clause, for the dense side."""
         clauses: list[dict] = []
         if filters.jurisdictions:
-            codes = jur.expand([jur.normalize(j) for j in filters.jurisdictions], self.jurisdictions)
+            codes = sorted(self._expanded(filters))
             clauses.append({"jurisdiction": {"$in": codes}})
         if filters.documents:
             clauses.append({"doc_id": {"$in": list(filters.documents)}})
@@ -156,7 +160,7 @@ class HybridRetriever:
 
     def _admits(self, filters: SearchFilters):
         """The same filters as a predicate on chunks, for the keyword side."""
-        codes = set(jur.expand([jur.normalize(j) for j in filters.jurisdictions], self.jurisdictions))
+        codes = self._expanded(filters)
 
         def admit(c: Chunk) -> bool:
             return (
@@ -177,7 +181,7 @@ class HybridRetriever:
             return set(filters.languages)
         if filters.documents:
             return {self.doc_languages[d] for d in filters.documents if d in self.doc_languages}
-        codes = set(jur.expand([jur.normalize(j) for j in filters.jurisdictions], self.jurisdictions))
+        codes = self._expanded(filters)
         return {lang for code in codes for lang in self.languages.get(code, ())}
 
     def _search(self, query: str, vector, k: int, filters: SearchFilters, pool: int) -> list[Hit]:
