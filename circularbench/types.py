@@ -178,6 +178,25 @@ class Citation(SourceRef):
         return cls(n=n, quote=quote, **source.model_dump(include=set(SourceRef.model_fields)))
 
 
+class Figure(BaseModel):
+    """One figure the evidence states, as a language-neutral fact: "90 % by weight (plastics),
+    from 1 January 2022 — § 16". ``span`` is the exact source text that holds ``value``."""
+
+    value: str = Field(description="The number in canonical form: '90', '0.25', '50000'.")
+    unit: str = Field(default="", description="'%', '% by weight', 'EUR', 'yuan', 'kg', 'ppm', … ('' for a count).")
+    text: str = Field(description="The figure in English: '90 % by weight', 'EUR 0.25', '50 to 200 yuan'.")
+    subject: str = Field(default="", description="What it applies to, in English, when the span names it.")
+    period: str = Field(default="", description="Deadline or period in English: 'by 31 December 2025'.")
+    n: int = Field(ge=1, description="The answer's citation number of the passage holding the span.")
+    chunk_id: str
+    doc_id: str
+    jurisdiction: str
+    section: str = ""
+    page: int | None = None
+    language: str
+    span: str = Field(description="The exact source sentence the figure was read from.")
+
+
 class Turn(BaseModel):
     """One earlier exchange of a conversation."""
 
@@ -194,6 +213,7 @@ class Answer(BaseModel):
     notes: list[str] = Field(default_factory=list, description="What the checks dropped or flagged.")
     generator: str = ""
     search_query: str = Field(default="", description="The question as searched (after follow-up rewriting).")
+    figures: list[Figure] = Field(default_factory=list, description="The asked figures the cited passages state.")
 
 
 class Finding(BaseModel):
