@@ -1,8 +1,11 @@
 """Cross-lingual query expansion from a curated domain glossary (assistant/glossary.tsv).
 
-An English question gains the German, Chinese and Dutch words the laws actually use for its
-terms ("packaging" -> Verpackungen, 包装物, verpakkingen), so the keyword index can match law
-text in those languages. Longest phrases match first ("packaging waste" before "packaging").
+An English question gains the German, Chinese and Dutch translations of its terms
+("packaging" -> Verpackungen, 包装物, verpakkingen), so the keyword index can match law text
+in those languages. Every variant is a translation a dictionary or the EU's legal terminology
+gives, never a word picked because an evaluation quote contains it, and no inflected form
+(the keyword index stems and decompounds): the file's header spells the rule out. Longest
+phrases match first ("packaging waste" before "packaging").
 Each language gets its own query: mixed into one, the many short Chinese tokens would outweigh
 the German words in BM25's sum.
 
@@ -10,7 +13,7 @@ Example::
 
     from assistant.query_expansion import Glossary
     Glossary.load().translations("plastic packaging recycling quota")["de"]
-    # 'Kunststoff Kunststoffe … Verpackung Verpackungen … Recyclingquote …'
+    # 'Kunststoffverpackung Recyclingquote'
 
 """
 
@@ -35,14 +38,15 @@ class Glossary:
     def load(cls, path: Path = GLOSSARY_PATH) -> "Glossary":
         entries: dict[str, dict[str, tuple[str, ...]]] = {}
         with open(path, encoding="utf-8", newline="") as fh:
-            for n, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
-                term = (row.get("en") or "").strip().lower()
-                if not term:
-                    raise ValueError(f"{path}:{n}: empty English term")
-                entries[term] = {
-                    lang: tuple(v.strip() for v in (row.get(lang) or "").split("|") if v.strip())
-                    for lang in LANGUAGES
-                }
+            lines = [line for line in fh if not line.startswith("#")]  # the header's comments
+        for n, row in enumerate(csv.DictReader(lines, delimiter="\t"), start=2):
+            term = (row.get("en") or "").strip().lower()
+            if not term:
+                raise ValueError(f"{path}: entry {n - 1}: empty English term")
+            entries[term] = {
+                lang: tuple(v.strip() for v in (row.get(lang) or "").split("|") if v.strip())
+                for lang in LANGUAGES
+            }
         return cls(entries)
 
     def terms_in(self, query: str) -> list[str]:

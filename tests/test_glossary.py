@@ -1,0 +1,32 @@
+"""The glossary's rule (assistant/glossary.tsv header): translations only, no inflected duplicates."""
+
+from assistant.query_expansion import LANGUAGES, Glossary
+from indexer.analysis import analyze
+
+
+def test_no_two_variants_of_a_cell_analyse_alike():
+    # The keyword index stems and splits compounds: a second inflection of a word adds nothing
+    # but weight in BM25's sum.
+    for term, entry in Glossary.load().entries.items():
+        for lang in LANGUAGES:
+            seen: dict[tuple[str, ...], str] = {}
+            for variant in entry[lang]:
+                key = tuple(analyze(variant, lang))
+                assert key not in seen, f"{term} ({lang}): {variant!r} analyses like {seen[key]!r}"
+                seen[key] = variant
+
+
+def test_words_fitted_to_evaluation_quotes_are_gone():
+    # Once in the glossary, none of them a translation of its term (issue 11).
+    entries = Glossary.load().entries
+    fitted = {"recycling rate": "gewichtsprocent", "end-of-life vehicle": "五大总成",
+              "separate collection": "nascheiding", "plastic packaging": "verpakkingen",
+              "heavy metals": "lood", "municipality": "Entsorgungsträger"}
+    for term, word in fitted.items():
+        assert all(word not in entries[term][lang] for lang in LANGUAGES), (term, word)
+
+
+def test_comment_lines_are_skipped(tmp_path):
+    path = tmp_path / "g.tsv"
+    path.write_text("# a note\nen\tde\tzh\tnl\nglass\tGlas\t玻璃\tglas\n", encoding="utf-8")
+    assert Glossary.load(path).entries == {"glass": {"de": ("Glas",), "zh": ("玻璃",), "nl": ("glas",)}}
