@@ -165,6 +165,14 @@ class DocumentService:
                 (self.settings.corpus_dir / record.file).unlink(missing_ok=True)
             return indexer.run(progress=False).chunks_total
 
+    def record(self, doc_id: str) -> DocumentRecord:
+        """The manifest's (or the uploads registry's) record of a document: title, jurisdiction,
+        year, official ``source_url``, file."""
+        record = next((d for d in self._indexer().documents() if d.id == doc_id), None)
+        if record is None:
+            raise DocumentNotFound("doc_id", f"no document {doc_id!r}")
+        return record
+
     def page(self, doc_id: str, n: int) -> PageText:
         """The text of page ``n`` (PDF), or of the whole document (n = 1) for files without pages."""
         record = next((d for d in self._indexer().documents() if d.id == doc_id), None)
