@@ -10,10 +10,11 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The product must never phone home: these are set before any library that reads them is
@@ -32,6 +33,10 @@ for _key, _value in _OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
 
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The file in the index folder that names the live index version (indexer/versions.py writes it).
+INDEX_POINTER = "CURRENT"
+INDEX_VERSION = re.compile(r"v-[0-9A-Za-z-]{1,64}")
 
 
 def _default_mirror() -> Path | None:
@@ -95,6 +100,10 @@ class Settings(BaseSettings):
     preamble_weight: float = Field(
         default=0.4, ge=0, le=1,
         description="Factor on the fused score of law text outside any article (recitals, preamble).")
+    lexicon_cedict: bool = Field(
+        default=True,
+        description="Expand English query terms the glossary lacks into Chinese through CC-CEDICT "
+                    "(assistant/lexicon.py); kept because it lifted the dev split.")
     search_k: int = Field(default=10, ge=1, le=50, description="Passages retrieved per question.")
     answer_passages: int = Field(default=5, ge=1, le=20, description="Passages the extractive generator reads.")
     llm_passages: int = Field(default=3, ge=1, le=20, description="Passages an LLM generator reads.")
@@ -112,6 +121,8 @@ class Settings(BaseSettings):
     refusal_min_similarity: float = Field(default=0.0, ge=0, le=1)
     refusal_min_coverage: float = Field(default=0.0, ge=0, le=1)
 
+    _index_pin: Path | None = PrivateAttr(default=None)
+
     @field_validator("chunk_overlap")
     @classmethod
     def _overlap_below_size(cls, v: int, info) -> int:
@@ -125,8 +136,30 @@ class Settings(BaseSettings):
         return self.data_dir / "corpus"
 
     @property
-    def index_dir(self) -> Path:
+    def index_root(self) -> Path:
+        """The index folder: its locks, the pointer to the live version, the versions."""
         return self.data_dir / "index"
+
+    @property
+    def index_dir(self) -> Path:
+        """The live index version (ledger, Chroma store, keyword index): the folder that
+        ``index_root/CURRENT`` names, or ``index_root`` itself for an index that was never
+        rebuilt beside itself. Read anew on each access unless :meth:`pinned`."""
+        if self._index_pin is not None:
+            return self._index_pin
+        root = self.index_root
+        try:
+            name = (root / INDEX_POINTER).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return root
+        return root / name if INDEX_VERSION.fullmatch(name) else root
+
+    def pinned(self, index_dir: Path | None = None) -> "Settings":
+        """These settings with ``index_dir`` fixed (to the live version now, by default), so that
+        everything opened through them belongs to one version even if a rebuild swaps another in."""
+        copy = self.model_copy()
+        copy._index_pin = index_dir if index_dir is not None else self.index_dir
+        return copy
 
     @property
     def manifest_path(self) -> Path:

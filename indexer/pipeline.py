@@ -4,6 +4,11 @@ For each changed document: load, chunk, embed, add the new chunks, commit the le
 delete the old chunks. A run killed at any moment leaves the last committed ledger fully
 queryable; the next run sweeps vectors no ledger names and finishes the work.
 
+A rebuild (embedded Chroma) builds a whole new version of the index beside the live one
+(indexer/versions.py) while the live one keeps serving, reusing the stored vectors of chunks
+whose text did not change, and swaps it in when it is complete; a rebuild killed at any moment
+leaves the live version as it was, and the next run removes the half-built one.
+
 Example::
 
     from indexer.pipeline import Indexer
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock, ReadWriteLock, Timeout
+from filelock import Timeout
 from tqdm import tqdm
 
 from circularbench.settings import Settings
@@ -32,21 +37,11 @@ from indexer.embeddings import Embedder, load_embedder
 from indexer.keyword_index import KeywordIndex
 from indexer.ledger import Ledger, LedgerEntry
 from indexer.loaders import LoadError, LoadedDocument, load_document
-from indexer.vector_store import EmbeddingMismatchError, VectorStore
+from indexer import versions
+from indexer.vector_store import EmbeddingMismatchError, StoreServedError, VectorStore, server_lock
+from indexer.versions import index_lock, index_readers
 
-
-def index_lock(settings: Settings) -> FileLock:
-    """The lock of a data folder's index and uploads registry: one writer at a time across
-    threads and processes (re-entrant within a thread, so a caller may hold it around a run)."""
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    return FileLock(settings.index_dir / ".lock", is_singleton=True)
-
-
-def keyword_readers(settings: Settings) -> ReadWriteLock:
-    """Held shared while a snapshot loads a keyword index folder; the indexer removes stale
-    folders only when it can take it exclusively, so no reader ever sees a folder vanish."""
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    return ReadWriteLock(settings.index_dir / ".keyword-readers.db", is_singleton=False)
+__all__ = ["IndexReport", "Indexer", "index_lock", "index_readers"]
 
 
 @dataclass
@@ -62,6 +57,8 @@ class IndexReport:
     chunks_total: int = 0
     orphans_swept: int = 0
     restored: list[str] = field(default_factory=list)  # ledger entries the store lacked, embedded again
+    version: str = ""  # a rebuild beside the live index: the folder name of the version it swapped in
+    versions_removed: list[str] = field(default_factory=list)  # old or half-built versions no one read
     embed_seconds: float = 0.0
     seconds: float = 0.0
 
@@ -74,7 +71,11 @@ class Indexer:
         self.manifest = manifest or load_manifest(settings.manifest_path)
         self._embedder = embedder
         self.chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
-        self.ledger_path = settings.index_dir / "ledger.json"
+
+    @property
+    def ledger_path(self) -> Path:
+        """The live version's ledger."""
+        return self.settings.index_dir / "ledger.json"
 
     @property
     def embedder(self) -> Embedder:
@@ -84,23 +85,70 @@ class Indexer:
         return self._embedder
 
     def run(self, rebuild: bool = False, progress: bool = True) -> IndexReport:
-        """Bring the index in step with the corpus; one run at a time per data folder."""
-        with index_lock(self.settings):  # another thread or process (an API worker) may be indexing
-            return self._run(rebuild, progress)
+        """Bring the index in step with the corpus; one run at a time per data folder.
 
-    def _run(self, rebuild: bool, progress: bool) -> IndexReport:
+        ``rebuild``: build everything again from the corpus. With embedded Chroma the new index
+        is built beside the live one, which serves unchanged until the new one is swapped in;
+        with a Chroma server (``chroma_mode=http``) the collection is dropped and rebuilt in place."""
+        with index_lock(self.settings):  # another thread or process (an API worker) may be indexing
+            removed = versions.sweep(self.settings)  # no run is under way: what no one reads goes
+            if rebuild and self.settings.chroma_mode == "embedded":
+                report = self._rebuild_beside(progress)
+            else:
+                report = self._run(self.settings.pinned(), rebuild, progress)
+            report.versions_removed[:0] = removed
+            return report
+
+    def _rebuild_beside(self, progress: bool) -> IndexReport:
+        live = self.settings.pinned()
+        target = self.settings.pinned(versions.new_version(self.settings))
+        source = self._reuse_source(live)
+        try:
+            report = self._run(target, rebuild=False, progress=progress, reuse=source)
+        finally:
+            if source is not None:
+                source[0].close()
+        try:
+            with server_lock(self.settings):  # started meanwhile, it serves the old version's store
+                pass
+        except Timeout as exc:
+            raise StoreServedError("a Chroma server started over the live index during the rebuild: the new "
+                                   "version was not swapped in (the next run removes it)") from exc
+        versions.publish(self.settings, target.index_dir)  # the swap
+        report.version = target.index_dir.name
+        report.versions_removed = versions.sweep(self.settings)  # the old one, unless a snapshot holds it
+        return report
+
+    def _reuse_source(self, live: Settings) -> tuple[VectorStore, Ledger] | None:
+        """The live version's store and ledger, to take the vectors of unchanged chunks from (a
+        rebuild that switches models reuses nothing)."""
+        ledger = Ledger.load(live.index_dir / "ledger.json")
+        embedder = self.embedder
+        if not ledger.documents or (ledger.embedding_model, ledger.embedding_dimension) != (embedder.name,
+                                                                                             embedder.dimension):
+            return None
+        try:
+            return VectorStore.open(live, ledger.embedding_model, ledger.embedding_dimension), ledger
+        except Exception:  # noqa: BLE001 - reuse only saves time; a store that fails to open may be why one rebuilds
+            return None
+
+    def _run(self, at: Settings, rebuild: bool, progress: bool,
+             reuse: tuple[VectorStore, Ledger] | None = None) -> IndexReport:
+        """One run over the version ``at`` names (pinned settings); ``reuse``: the store and ledger
+        to take unchanged chunks' vectors from, when not the version's own."""
         started = time.perf_counter()
         report = IndexReport()
+        ledger_path = at.index_dir / "ledger.json"
         if rebuild:
-            self._drop_everything()
-        ledger = Ledger.load(self.ledger_path)
+            self._drop_everything(at)
+        ledger = Ledger.load(ledger_path)
         embedder = self.embedder
         if ledger.documents and ledger.embedding_model != embedder.name:
             raise EmbeddingMismatchError(
                 f"the index was built with {ledger.embedding_model}, settings ask for {embedder.name}; "
                 "re-index with --rebuild to switch models"
             )
-        store = VectorStore.open(self.settings, embedder.name, embedder.dimension)
+        store = VectorStore.open(at, embedder.name, embedder.dimension)
         ledger.embedding_model, ledger.embedding_dimension = embedder.name, embedder.dimension
 
         report.orphans_swept, report.restored = self._reconcile(store, ledger)
@@ -125,8 +173,10 @@ class Indexer:
         bar = tqdm(total=sum(len(c) for *_, c in todo), desc="embedding", unit="chunk", disable=not progress)
         for record, sha, loaded, chunks in todo:
             old = ledger.documents.get(record.id)
+            source, previous = reuse if reuse is not None else (store, ledger)
+            before = previous.documents.get(record.id)
             t0 = time.perf_counter()
-            vectors, embedded = self._embed_reusing(store, old.chunk_ids if old else [], chunks, bar)
+            vectors, embedded = self._embed_reusing(source, before.chunk_ids if before else [], chunks, bar)
             report.chunks_embedded += embedded
             report.embed_seconds += time.perf_counter() - t0
             store.add(chunks, vectors)
@@ -134,7 +184,7 @@ class Indexer:
                 record=record, sha256=sha, chunker=self.chunker.fingerprint, pages=loaded.page_count,
                 chunk_ids=[c.chunk_id for c in chunks], indexed_at=time.time(),
             )
-            ledger.save(self.ledger_path)  # commit point
+            ledger.save(ledger_path)  # commit point
             if old:
                 store.delete(set(old.chunk_ids) - {c.chunk_id for c in chunks})
             report.indexed.append(record.id)
@@ -146,11 +196,11 @@ class Indexer:
         present = {record.id for record, _ in wanted}
         for doc_id in sorted(set(ledger.documents) - present):
             old = ledger.documents.pop(doc_id)
-            ledger.save(self.ledger_path)
+            ledger.save(ledger_path)
             store.delete(old.chunk_ids)
             report.removed.append(doc_id)
 
-        self._refresh_keyword_index(store, ledger)
+        self._refresh_keyword_index(at, store, ledger)
         report.chunks_total = len(ledger.live_ids())
         report.seconds = time.perf_counter() - started
         return report
@@ -200,30 +250,30 @@ class Indexer:
             store.delete(set(ledger.documents.pop(doc_id).chunk_ids) & stored)
         return len(orphans), incomplete
 
-    def _refresh_keyword_index(self, store: VectorStore, ledger: Ledger) -> None:
+    def _refresh_keyword_index(self, at: Settings, store: VectorStore, ledger: Ledger) -> None:
         if ledger.keyword_is_current():
             return
         generation = ledger.generation()
         chunks = store.get(ids=sorted(ledger.live_ids()))
-        folder = self.settings.index_dir / f"bm25-{generation}"
+        folder = at.index_dir / f"bm25-{generation}"
         if folder.exists():
             shutil.rmtree(folder)
         KeywordIndex.build([(c.chunk_id, c.context_text(), c.language) for c in chunks]).save(folder)
         ledger.keyword_dir, ledger.keyword_generation = folder.name, generation
-        ledger.save(self.ledger_path)
-        self._remove_stale_keyword_folders(keep=folder.name)
+        ledger.save(at.index_dir / "ledger.json")
+        self._remove_stale_keyword_folders(at, keep=folder.name)
 
-    def _remove_stale_keyword_folders(self, keep: str) -> None:
+    def _remove_stale_keyword_folders(self, at: Settings, keep: str) -> None:
         try:
-            with keyword_readers(self.settings).write_lock(blocking=False):
-                for stale in self.settings.index_dir.glob("bm25-*"):
+            with index_readers(self.settings).write_lock(blocking=False):
+                for stale in at.index_dir.glob("bm25-*"):
                     if stale.name != keep:
                         shutil.rmtree(stale, ignore_errors=True)
         except Timeout:
             pass  # a snapshot is loading one: the next run removes them
 
-    def _drop_everything(self) -> None:
-        VectorStore.drop(self.settings)
-        self.ledger_path.unlink(missing_ok=True)
-        for folder in self.settings.index_dir.glob("bm25-*"):
+    def _drop_everything(self, at: Settings) -> None:
+        VectorStore.drop(at)
+        (at.index_dir / "ledger.json").unlink(missing_ok=True)
+        for folder in at.index_dir.glob("bm25-*"):
             shutil.rmtree(folder, ignore_errors=True)

@@ -36,8 +36,9 @@ class StoreServedError(RuntimeError):
 def server_lock(settings: Settings) -> FileLock:
     """Held by whoever runs a Chroma server over the index folder (``circularbench serve
     --workers N``); embedded clients refuse the folder while it is held."""
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    return FileLock(settings.index_dir / ".chroma-server.lock", blocking=False)
+    # In the index folder, not in a version: a rebuild beside the served version must see it.
+    settings.index_root.mkdir(parents=True, exist_ok=True)
+    return FileLock(settings.index_root / ".chroma-server.lock", blocking=False)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,13 @@ class VectorStore:
         client = make_client(settings)
         if settings.collection in {c.name if hasattr(c, "name") else c for c in client.list_collections()}:
             client.delete_collection(settings.collection)
+
+    def close(self) -> None:
+        """Release this handle's share of the Chroma client (chromadb stops the client's system, and
+        frees its memory, when the last handle on that folder closes)."""
+        close = getattr(self._client, "close", None)
+        if close is not None:
+            close()
 
     @property
     def model_name(self) -> str:

@@ -5,7 +5,7 @@ import io
 
 from assistant.snapshot import IndexSnapshots
 from circularbench.documents import DocumentService
-from indexer.pipeline import keyword_readers
+from indexer.pipeline import index_readers
 from tests.helpers import SMALL_FILES, small_corpus
 
 
@@ -33,7 +33,7 @@ def test_keyword_folders_are_removed_only_when_no_snapshot_loads_one(tmp_path, m
     docs = DocumentService(settings, embedder=lambda: embedder)
     docs.upload(io.BytesIO(b"# One\n\nThe first upload.\n"), title="One", jurisdiction="DE")
     first = {p.name for p in settings.index_dir.glob("bm25-*")}
-    with keyword_readers(settings).read_lock():  # a snapshot is loading a folder meanwhile
+    with index_readers(settings).read_lock():  # a snapshot is loading a folder meanwhile
         docs.upload(io.BytesIO(b"# Two\n\nThe second upload.\n"), title="Two", jurisdiction="DE")
         during = {p.name for p in settings.index_dir.glob("bm25-*")}
     assert first < during  # the old folder stayed beside the new one
