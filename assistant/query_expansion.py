@@ -9,6 +9,12 @@ phrases match first ("packaging waste" before "packaging").
 Each language gets its own query: mixed into one, the many short Chinese tokens would outweigh
 the German words in BM25's sum.
 
+Beyond the glossary, a general dictionary reaches Chinese for any topic (``lexicon_cedict``,
+on by default): the query's content words and pairs of adjacent ones that no glossary term
+with a Chinese translation covers are looked up in CC-CEDICT backwards (assistant/lexicon.py),
+three headwords each at most, and join the Chinese query. No dictionary with its data ships on
+PyPI for German or Dutch.
+
 Example::
 
     from assistant.query_expansion import Glossary
@@ -24,18 +30,29 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.lexicon import Cedict
 from assistant.text import terms
+from indexer.analysis import _STOPWORDS
 
 GLOSSARY_PATH = Path(__file__).resolve().parent / "glossary.tsv"
 LANGUAGES = ("de", "zh", "nl")
+DICTIONARY_HEADWORDS = 3  # per English term; chosen on the dev split (1-6 tried)
+_WORD = re.compile(r"[a-z][a-z-]+|\|")
 
 
 @dataclass(frozen=True)
 class Glossary:
     entries: dict[str, dict[str, tuple[str, ...]]]  # English term -> language -> equivalents
+    dictionary: Cedict | None = None  # English -> Chinese for the terms the glossary lacks
 
     @classmethod
-    def load(cls, path: Path = GLOSSARY_PATH) -> "Glossary":
+    def load(cls, path: Path = GLOSSARY_PATH, dictionary: bool | None = None) -> "Glossary":
+        """The glossary at ``path``, with the CC-CEDICT layer when ``dictionary`` (by default
+        the ``lexicon_cedict`` setting)."""
+        if dictionary is None:
+            from circularbench.settings import Settings
+
+            dictionary = Settings().lexicon_cedict
         entries: dict[str, dict[str, tuple[str, ...]]] = {}
         with open(path, encoding="utf-8", newline="") as fh:
             lines = [line for line in fh if not line.startswith("#")]  # the header's comments
@@ -47,7 +64,7 @@ class Glossary:
                 lang: tuple(v.strip() for v in (row.get(lang) or "").split("|") if v.strip())
                 for lang in LANGUAGES
             }
-        return cls(entries)
+        return cls(entries, Cedict.load() if dictionary else None)
 
     def terms_in(self, query: str) -> list[str]:
         """Glossary terms found in ``query``, longest first, without overlaps."""
@@ -62,9 +79,24 @@ class Glossary:
         return found
 
     def translations(self, query: str) -> dict[str, str]:
-        """Per language, the equivalents of the query's glossary terms (empty when none)."""
+        """Per language, the equivalents of the query's glossary terms (empty when none), and in
+        Chinese the dictionary's headwords for the rest of its content words."""
         found = self.terms_in(query)
-        return {lang: " ".join(v for t in found for v in self.entries[t][lang]) for lang in LANGUAGES}
+        out = {lang: " ".join(v for t in found for v in self.entries[t][lang]) for lang in LANGUAGES}
+        if self.dictionary:
+            extra = [h for term in self._uncovered(query, [t for t in found if self.entries[t]["zh"]])
+                     for h in self.dictionary.translate(term, DICTIONARY_HEADWORDS)]
+            out["zh"] = " ".join(dict.fromkeys(out["zh"].split() + extra))
+        return out
+
+    def _uncovered(self, query: str, found: list[str]) -> list[str]:
+        """The query's content words outside the glossary terms ``found``, pairs of adjacent ones first."""
+        text = query.lower()
+        for term in found:
+            text = re.sub(rf"(?<!\w){re.escape(term)}(?:s|es)?(?!\w)", " | ", text)
+        words = [w if w not in _STOPWORDS and len(w) > 2 else "|" for w in _WORD.findall(text)]
+        pairs = [f"{a} {b}" for a, b in zip(words, words[1:]) if "|" not in (a, b)]
+        return pairs + [w for w in words if w != "|"]
 
     def expanded_terms(self, query: str) -> set[str]:
         """The query's content terms together with those of its translations."""

@@ -30,3 +30,21 @@ def test_comment_lines_are_skipped(tmp_path):
     path = tmp_path / "g.tsv"
     path.write_text("# a note\nen\tde\tzh\tnl\nglass\tGlas\t玻璃\tglas\n", encoding="utf-8")
     assert Glossary.load(path).entries == {"glass": {"de": ("Glas",), "zh": ("玻璃",), "nl": ("glas",)}}
+
+
+def test_cedict_reads_glosses_backwards_everyday_sense_first():
+    from assistant.lexicon import Cedict
+
+    cedict = Cedict.load()
+    assert cedict.translate("battery")[0] == "电池"
+    assert "瓶子" in cedict.translate("bottles")  # compared by stems
+    assert "可回收" not in cedict.translate("recycling plant")  # a gloss must be the term itself
+    assert len(cedict.translate("target", limit=3)) == 3
+
+
+def test_dictionary_layer_covers_only_what_the_glossary_lacks():
+    plain, layered = Glossary.load(dictionary=False), Glossary.load(dictionary=True)
+    assert plain.translations("lithium batteries in bottles")["zh"] == "电池 蓄电池"
+    zh = layered.translations("lithium batteries in bottles")["zh"].split()
+    assert zh[:2] == ["电池", "蓄电池"] and "瓶子" in zh  # "bottles" has no Chinese in the glossary
+    assert layered.translations("packaging")["de"] == plain.translations("packaging")["de"]
