@@ -87,6 +87,9 @@ def test_rebuild_starts_over(small, manifest, embedder):
     report = Indexer(small, manifest, embedder).run(rebuild=True, progress=False)
     assert len(report.indexed) == len(SMALL_FILES)
     assert consistent(small).live_ids() == before.live_ids()  # same content, same stable ids
+    # Built beside the old index and swapped in; the unchanged texts' vectors reused.
+    assert small.index_dir.name == report.version and report.chunks_embedded == 0
+    assert report.versions_removed == ["_root"] and not (small.index_root / "ledger.json").exists()
 
 
 def test_vectors_of_another_model_are_refused(small, manifest):
