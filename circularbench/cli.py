@@ -62,7 +62,9 @@ def corpus_sync(
 
 @app.command()
 def index(
-    rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and build it again."),
+    rebuild: bool = typer.Option(
+        False, "--rebuild", help="Build the whole index again beside the live one, which keeps serving until the "
+        "new one is complete and swapped in (a Chroma server's collection is rebuilt in place)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
 ) -> None:
     """Index the synced corpus: only new or changed documents are embedded."""
@@ -81,6 +83,11 @@ def index(
         f"{report.chunks_added} chunks added, {report.chunks_total} chunks in total, "
         f"{report.seconds:.1f} s ({report.embed_seconds:.1f} s embedding)"
     )
+    if report.version:
+        console.print(f"rebuilt as {report.version}, now live ({report.chunks_embedded} chunks embedded, the rest reused)")
+    if report.versions_removed:
+        names = ["the index built in place" if v == "_root" else v for v in report.versions_removed]
+        console.print(f"removed index versions no one reads any more: {', '.join(names)}")
 
 
 @app.command()
