@@ -20,8 +20,8 @@ _ABBREV = re.compile(r"(?:(?<![\d.])\d{1,2}\.$)|\b(?:Art|Abs|Nr|No|Nos|Dec|vgl|b
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-ZÄÖÜ0-9§\u4e00-\u9fff])|(?<=[。！？；])")
 # Thousands groups use one separator throughout ("1,013,000", "1.000", "1 000"), so table columns
 # ("1,013,000 817,000") stay apart, and never follow a leading zero ("0,002" is a decimal).
-_NUMBER = re.compile(r"(?<![\w.,])([1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,2}(?: \d{3})+|\d+)"
-                     r"(?:[.,](\d+))?(?![\w])")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.,])([1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,2}(?: \d{3})+|\d+)"
+                     r"(?:[.,](\d+))?(?![A-Za-z0-9_])")
 _CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
 
@@ -47,16 +47,60 @@ def sentences(text: str) -> list[str]:
     return parts
 
 
+def canonical(whole: str, frac: str = "") -> str:
+    """'1.000' / '1,000' / '1 000' -> '1000'; ('0', '25') -> '0.25'."""
+    digits = re.sub(r"[ .,]", "", whole)
+    return f"{int(digits)}.{frac}" if frac else str(int(digits))
+
+
+# Chinese numerals count as numbers where they measure something ("五十元", "三年", "百分之三十",
+# "第十六条"): a bare 一 is as often a word ("一次性", single-use) as a number.
+_CN_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_CN_DIGITS = "".join(_CN_DIGIT_VALUE)
+_CN_NUMERAL = re.compile(rf"(百分之|第)?([{_CN_DIGITS}十百千万亿]+)(?(1)|(?=元|万元|亿元|吨|万吨|年|个月|日|天|倍|公斤|千克|条|款|项|小时|%))")
+# Number words before a unit: "bis zu zweihunderttausend Euro", "vijftigduizend euro".
+_WORD_NUMBER = re.compile(r"\b([a-zäöüß]{3,40})\s+(?=(?:Euro|EUR|euro|Prozent|procent|Jahren?|jaar|Monaten?|maanden|Tagen?|dagen)\b)")
+
+
+def chinese_numeral(run: str) -> int | None:
+    """A run of Chinese numeral characters as an integer ('二〇二五' -> 2025, '五十' -> 50)."""
+    if all(c in _CN_DIGIT_VALUE for c in run):  # digit by digit: a year or a code, not '二十'
+        return int("".join(str(_CN_DIGIT_VALUE[c]) for c in run))
+    import cn2an  # only needed for Chinese text
+
+    try:
+        return int(cn2an.cn2an(run, "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+def word_number(word: str, language: str) -> int | None:
+    """A German or Dutch number word as an integer ('zweihunderttausend' -> 200000), else None."""
+    from text_to_num import text2num
+
+    try:
+        return int(text2num(word.lower(), language))
+    except (ValueError, AssertionError, KeyError):
+        return None
+
+
 def numbers(text: str) -> set[str]:
-    """Numbers in canonical form: thousands separators dropped, decimal comma as a point.
+    """Numbers in canonical form: thousands separators dropped, decimal comma as a point;
+    Chinese numerals that measure something and German/Dutch number words before a unit too.
 
     Citation markers ``[n]`` are not numbers of the text and are ignored.
     """
     text = _CITATION.sub(" ", text)
-    out: set[str] = set()
-    for whole, frac in _NUMBER.findall(text):
-        digits = re.sub(r"[ .,]", "", whole)
-        out.add(f"{int(digits)}.{frac}" if frac else str(int(digits)))
+    out = {canonical(whole, frac) for whole, frac in _NUMBER.findall(text)}
+    if not text.isascii():
+        for _, run in _CN_NUMERAL.findall(text):
+            if (value := chinese_numeral(run)) is not None:
+                out.add(str(value))
+    for word in _WORD_NUMBER.findall(text):
+        for language in ("de", "nl"):
+            if (value := word_number(word, language)) is not None:
+                out.add(str(value))
+                break
     return out
 
 
