@@ -1,0 +1,356 @@
+"""Figures of the evidence as language-neutral facts: value, unit, subject, deadline, source.
+
+A law says "Kunststoffe … zu mindestens 90 Masseprozent", "ab dem 1. Januar 2022",
+"处五十元以上二百元以下罚款" or "per 1 januari 2025"; an analyst reading in English wants
+"90 % by weight (plastic), from 1 January 2022". The units, dates and number words of each
+language are read by rules (they are closed classes: a handful of units, twelve months, a few
+prepositions), the subject is named in English through the glossary, and every figure keeps the
+exact sentence it was read from. :func:`holds` re-checks that a figure's value stands in its span.
+
+Example::
+
+    from assistant.figures import FigureReader
+    reader = FigureReader()
+    [f.text + " " + f.period for f in reader.read_sentence(
+        "1. 80 Masseprozent bei Glas; ab dem 1. Januar 2022 90 Masseprozent,", "de")]
+    # ['80 % by weight ', '90 % by weight from 1 January 2022']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.query_expansion import Glossary
+from assistant.text import canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
+from circularbench.types import Figure, SourceRef
+
+_NUM = r"(?<![A-Za-z0-9_.,])((?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|\d+))(?:[.,](\d+))?(?![A-Za-z0-9_])"
+_CN_NUM = r"([〇零一二两三四五六七八九十百千万亿]+|\d+(?:\.\d+)?)"
+
+# Unit words after a number, per meaning; the first group of each is what the English shows.
+_UNITS_AFTER = [
+    (r"(?:Masse|Gewichts)prozent|gewichts?procent|massaprocent|% by weight|per ?cent by weight|percent by weight",
+     "% by weight"),
+    (r"%|Prozent|procent|per ?cent|percent", "%"),
+    (r"Euro|EUR|euro|€", "EUR"),
+    (r"Cent|cent", "cent"),
+    (r"Kilogramm|kilogram|kilograms|kg", "kg"),
+    (r"Tonnen|tonnes|tons|ton|t(?=\s)", "t"),
+    (r"ppm", "ppm"),
+    (r"mg/kg", "mg/kg"),
+    (r"kWh", "kWh"),
+    (r"Jahren|Jahre|jaar|years?", "years"),
+    (r"Monaten|Monate|maanden|months?", "months"),
+    (r"Tagen|Tage|dagen|days?", "days"),
+]
+_UNIT_AFTER = re.compile(_NUM + r"\s?(" + "|".join(f"(?:{p})" for p, _ in _UNITS_AFTER) + r")(?!\w)")
+_CURRENCY_BEFORE = re.compile(r"(EUR|€|USD|US\$|S\$|SGD|\$|£|GBP|¥|RMB|CNY)\s?" + _NUM)
+_CURRENCY = {"€": "EUR", "US$": "USD", "$": "USD", "S$": "SGD", "£": "GBP", "¥": "yuan", "RMB": "yuan", "CNY": "yuan"}
+_ENUMERATED = re.compile(_NUM + r"(?=\s*(?:,|sowie\b|und\b|and\b|en\b|or\b|oder\b|of\b))")
+_CLAUSE_BREAK = re.compile(r"[.;:]\s|\b(?:Prozent|Masseprozent|percent)\b")
+# How far before a figure its subject may stand ("für Aluminium und Kunststoffe 50").
+_NEAR = 32
+_CONNECTOR = re.compile(r"^(?:und|and|en|sowie|or|oder|,)$|,$", re.I)
+_WORD_BEFORE_UNIT = re.compile(r"\b([a-zäöüß]{3,40})\s+(Euro|euro|Prozent|procent)\b")
+_CN_UNITS = {"元": "yuan", "万元": "yuan", "亿元": "yuan", "吨": "t", "万吨": "t", "年": "years", "个月": "months",
+             "日": "days", "天": "days", "%": "%", "公斤": "kg", "千克": "kg"}
+_CN_SCALE = {"万元": 10_000, "亿元": 100_000_000, "万吨": 10_000}
+_CN_FIGURE = re.compile(rf"(百分之)?{_CN_NUM}(万元|亿元|万吨|元|吨|个月|公斤|千克|%|年(?![一二三四五六七八九十\d]{{1,2}}月))?")
+_CN_RANGE = re.compile(rf"{_CN_NUM}(万元|元)以上{_CN_NUM}(万元|元)以下")
+
+_MONTHS = {
+    "en": "january february march april may june july august september october november december",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+}
+_MONTH_NUMBER = {name: i for names in _MONTHS.values() for i, name in enumerate(names.split(), start=1)}
+_MONTH_NUMBER["jänner"] = 1
+_ENGLISH_MONTHS = [m.capitalize() for m in _MONTHS["en"].split()]
+_MONTH = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
+# A preposition before a date sets its sense: a deadline ("by") or a start ("from").
+_BY = r"bis\s+(?:spätestens\s+)?(?:zum\s+)?|spätestens\s+(?:bis\s+)?(?:zum\s+)?|uiterlijk\s+(?:op\s+)?|vóór\s+|voor\s+|by\s+|before\s+|until\s+|no later than\s+|tot\s+"
+_FROM = r"(?:spätestens\s+)?ab\s+(?:dem\s+)?|seit\s+(?:dem\s+)?|vanaf\s+|met ingang van\s+|per\s+|from\s+|as (?:of|from)\s+|since\s+|after\s+|nach\s+dem\s+"
+_IN = r"im\s+Jahr(?:e)?\s+|in\s+"
+_DATE = re.compile(
+    rf"(?i)(?:({_BY})|({_FROM})|({_IN}))?"
+    rf"(?:(\d{{1,2}})\.?\s+({_MONTH})\s+(\d{{4}})|({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(?<![\d.,])((?:19|20)\d{{2}})(?![\d.,%年]|\s?(?:Masse|Prozent|%|t\b|Tonnen|Euro)))"
+)
+_CN_DATE = re.compile(r"(到|至|自|从|于)?([〇零一二三四五六七八九\d]{4})年(?:([一二三四五六七八九十\d]{1,3})月)?(?:([一二三四五六七八九十\d]{1,3})日)?(起|以前|之前|前|以后|后)?")
+_CLAUSE = re.compile(r";|；|。|\n|(?<=\D),\s(?=\(?[a-z0-9]{1,3}[.)]\s)")
+_LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z0-9]{1,3}[.)°]+|[（(][一二三四五六七八九十]+[）)]|\d+°\.?)\s")
+# A number right after these is a reference, not a figure: "§ 16", "Absatz 3", "Article 5(2)".
+_REFERENCE = re.compile(r"(?:§§?|Art\.|Artikel|Article|Articles|artikel|Absatz|Absätze|Abs\.|Nummer|Nr\.|No\.|lid|onderdeel|"
+                        r"Anlage|Annex|Bijlage|paragraph|point|Satz|Kapitel|Chapter|Section|Regulation|Directive|Richtlinie|"
+                        r"Verordnung|\(EU\)|\(EG\)|\(EC\)|Nos?\.)\s*$", re.I)
+
+
+_ASKS_DURATION = re.compile(r"\b(how long|period|years?|months?|days?|duration|retain|keep)\b", re.I)
+# Glossary terms that name a measure, not what it applies to.
+MEASURES = {"percent by weight", "weight", "percentage", "rate", "share", "quota", "target", "minimum"}
+
+
+@dataclass(frozen=True)
+class _Raw:
+    value: str
+    unit: str
+    text: str
+    start: int
+    end: int
+
+
+def _adjoining(near: list[tuple[int, str]], clause: str) -> list[str]:
+    """The term nearest before a figure and those joined to it ("Aluminium und Kunststoffe 50"),
+    in order; not the unrelated word further back ("Recycling … für Holz 15")."""
+    if not near:
+        return []
+    kept = [near[-1]]
+    for position, term in reversed(near[:-1]):
+        between = clause[position: kept[0][0]].split()
+        if len(between) <= 3 and _CONNECTOR.search(" ".join(between[1:]) or ","):
+            kept.insert(0, (position, term))
+        else:
+            break
+    return [t for _, t in kept]
+
+
+def _thousands(value: str) -> str:
+    whole, _, frac = value.partition(".")
+    return f"{int(whole):,}" + (f".{frac}" if frac else "")
+
+
+def _render(value: str, unit: str) -> str:
+    if unit in ("EUR", "USD", "SGD", "GBP"):
+        return f"{unit} {_thousands(value)}"
+    if unit.startswith("%"):
+        return f"{value} {unit}" if unit != "%" else f"{value}%"
+    return f"{_thousands(value)} {unit}".strip()
+
+
+def english_date(day: str | None, month: int | None, year: str) -> str:
+    if month and day:
+        return f"{int(day)} {_ENGLISH_MONTHS[month - 1]} {year}"
+    if month:
+        return f"{_ENGLISH_MONTHS[month - 1]} {year}"
+    return year
+
+
+class FigureReader:
+    """Reads figures and dates from passages in English, German, Dutch and Chinese.
+
+    ``glossary`` names subjects in English (its foreign variants looked up in reverse).
+    """
+
+    def __init__(self, glossary: Glossary | None = None):
+        self.glossary = glossary or Glossary.load()
+        reverse: dict[str, tuple[int, str]] = {}
+        for term, langs in self.glossary.entries.items():
+            for variants in langs.values():
+                for rank, variant in enumerate(variants):
+                    key = variant.lower()
+                    # A variant listed first for a term names that term; ties go to the shorter term.
+                    if key not in reverse or (rank, len(term)) < (reverse[key][0], len(reverse[key][1])):
+                        reverse[key] = (rank, term)
+        self._reverse = {k: t for k, (_, t) in reverse.items()}
+        self._variant = re.compile("|".join(re.escape(v) for v in sorted(self._reverse, key=len, reverse=True)), re.I)
+
+    # -- values ---------------------------------------------------------------------------
+    def values(self, clause: str, language: str) -> list[_Raw]:
+        """The figures of one clause, in order: a number with its unit (or a currency before it)."""
+        found: list[_Raw] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(raw: _Raw) -> None:
+            if not any(a < raw.end and raw.start < b for a, b in taken):
+                taken.append((raw.start, raw.end))
+                found.append(raw)
+
+        if language == "zh" or not clause.isascii():
+            for m in _CN_RANGE.finditer(clause):
+                low, high = self._cn_value(m.group(1), m.group(2)), self._cn_value(m.group(3), m.group(4))
+                if low and high:
+                    add(_Raw(high, "yuan", f"{_thousands(low)} to {_thousands(high)} yuan", m.start(), m.end()))
+            for m in _CN_FIGURE.finditer(clause):
+                percent, run, unit = m.group(1), m.group(2), m.group(3)
+                if not (percent or unit):
+                    continue
+                value = self._cn_value(run, unit or "")
+                if value is None or (unit == "年" and float(value) >= 100):
+                    continue  # "2025年" is a date, read by dates()
+                shown = "%" if percent else _CN_UNITS[unit]
+                add(_Raw(value, shown, _render(value, shown), m.start(), m.end()))
+        for m in _CURRENCY_BEFORE.finditer(clause):
+            unit = _CURRENCY.get(m.group(1), m.group(1))
+            value = canonical(m.group(2), m.group(3) or "")
+            add(_Raw(value, unit, _render(value, unit), m.start(), m.end()))
+        for m in _UNIT_AFTER.finditer(clause):
+            if _REFERENCE.search(clause[: m.start()]):
+                continue
+            value = canonical(m.group(1), m.group(2) or "")
+            unit = next(shown for pattern, shown in _UNITS_AFTER if re.fullmatch(pattern, m.group(3)))
+            add(_Raw(value, unit, _render(value, unit), m.start(), m.end()))
+        # "für Holz 25, für Kunststoffe 50 und für Glas 70 Masseprozent": the unit of an
+        # enumeration's last number holds for the bare numbers listed before it.
+        for m in _ENUMERATED.finditer(clause):
+            if any(r.start <= m.start() < r.end for r in found) or not re.search(r"[^\W\d]\s*$", clause[: m.start()]) \
+                    or _REFERENCE.search(clause[: m.start()]):
+                continue  # a number after a number or a reference ("Nummer 3, 4") is no list item
+            following = [r for r in found if r.start > m.start() and r.unit.startswith("%")]
+            if following and not _CLAUSE_BREAK.search(clause[m.end(): min(r.start for r in following)]):
+                unit = min(following, key=lambda r: r.start).unit
+                value = canonical(m.group(1), m.group(2) or "")
+                if float(value) <= 100:
+                    add(_Raw(value, unit, _render(value, unit), m.start(), m.end()))
+        for m in _WORD_BEFORE_UNIT.finditer(clause):
+            number = word_number(m.group(1), "nl" if language == "nl" else "de")
+            if number is not None:
+                unit = "EUR" if m.group(2).lower() == "euro" else "%"
+                add(_Raw(str(number), unit, _render(str(number), unit), m.start(), m.end()))
+        return sorted(found, key=lambda r: r.start)
+
+    @staticmethod
+    def _cn_value(run: str, unit: str) -> str | None:
+        number = float(run) if run[0].isdigit() else chinese_numeral(run)
+        if number is None:
+            return None
+        number *= _CN_SCALE.get(unit, 1)
+        return str(int(number)) if float(number).is_integer() else str(number)
+
+    # -- dates ----------------------------------------------------------------------------
+    def dates(self, clause: str) -> list[tuple[int, str]]:
+        """(position, English period) for every date of the clause: 'by 31 December 2025'."""
+        out: list[tuple[int, str]] = []
+        for m in _DATE.finditer(clause):
+            by, start, within = m.group(1), m.group(2), m.group(3)
+            if m.group(4):
+                date = english_date(m.group(4), _MONTH_NUMBER[m.group(5).lower()], m.group(6))
+            elif m.group(7):
+                date = english_date(m.group(8), _MONTH_NUMBER[m.group(7).lower()], m.group(9))
+            else:
+                if _REFERENCE.search(clause[: m.start(10)]) or re.match(r"\s?/", clause[m.end():]):
+                    continue  # "Regulation (EU) 2019/904", "Directive 2008/98"
+                date = m.group(10)
+            word = "by" if by else "from" if start else ("on" if " " in date else "in") if within else ""
+            out.append((m.start(), f"{word} {date}".strip()))
+        for m in _CN_DATE.finditer(clause):
+            year = chinese_numeral(m.group(2)) if not m.group(2).isdigit() else int(m.group(2))
+            if not year or not 1900 <= year <= 2100:
+                continue
+            month = self._small(m.group(3))
+            day = self._small(m.group(4))
+            before, after = m.group(1) or "", m.group(5) or ""
+            word = "by" if before in ("到", "至") or after in ("以前", "之前", "前") else \
+                "from" if before in ("自", "从") or after in ("起", "以后", "后") else "on" if day else "in"
+            out.append((m.start(), f"{word} {english_date(str(day) if day else None, month, str(year))}"))
+        return sorted(out)
+
+    @staticmethod
+    def _small(run: str | None) -> int | None:
+        if not run:
+            return None
+        return int(run) if run.isdigit() else chinese_numeral(run)
+
+    # -- subjects -------------------------------------------------------------------------
+    def subjects(self, text: str, language: str) -> list[tuple[int, str]]:
+        """(position, English term) of the glossary terms the text names, in any language."""
+        if language == "en":
+            lowered = text.lower()
+            return [(lowered.find(t), t) for t in self.glossary.terms_in(text) if lowered.find(t) >= 0]
+        return [(m.start(), self._reverse[m.group(0).lower()]) for m in self._variant.finditer(text)
+                if not m.group(0)[:1].islower() or language != "de" or m.group(0).islower()]
+
+    # -- sentences and passages -----------------------------------------------------------
+    def read_sentence(self, sentence: str, language: str, lead_in: str = "") -> list[dict]:
+        """Figures of one sentence as dicts (value, unit, text, subject, period, span)."""
+        out: list[dict] = []
+        offset = 0
+        # A clause that names no subject continues the one before ("… bei Glas; ab 2022 90 %").
+        previous = [t for _, t in self.subjects(lead_in, language) if t not in MEASURES]
+        for clause in _CLAUSE.split(sentence):
+            start = sentence.find(clause, offset)
+            offset = max(offset, start + len(clause))
+            raws = self.values(clause, language)
+            if not raws:
+                continue
+            dates = self.dates(clause) or self.dates(lead_in)
+            # The unit is no subject ("Masseprozent", "by weight"): terms inside a figure are skipped.
+            named = [(p, t) for p, t in self.subjects(clause, language)
+                     if not any(r.start <= p < r.end for r in raws) and t not in MEASURES]
+            for i, raw in enumerate(raws):
+                # An enumeration ("für Holz 25, für Kunststoffe 50") names each figure's subject
+                # just before it; otherwise it follows ("65 % by weight of all packaging waste").
+                before = raws[i - 1].end if i else 0
+                after = raws[i + 1].start if i + 1 < len(raws) else len(clause)
+                own = _adjoining([(p, t) for p, t in named if max(before, raw.start - _NEAR) <= p < raw.start],
+                                 clause) or \
+                      [t for p, t in named if raw.end <= p < after] or \
+                      [t for p, t in named if before <= p < raw.start] or previous
+                previous = own
+                # A date inside the figure ("2025年") is no period; the nearest other one is.
+                periods = [(abs(p - raw.start), d) for p, d in dates if not raw.start <= p < raw.end]
+                out.append({"value": raw.value, "unit": raw.unit, "text": raw.text,
+                            "subject": ", ".join(list(dict.fromkeys(own))[:3]),
+                            "period": min(periods)[1] if periods else "", "span": sentence})
+        return out
+
+    def read(self, source: SourceRef, text: str, n: int) -> list[Figure]:
+        """Every figure of ``text`` (a passage of ``source``, or a quote from it), cited as ``[n]``;
+        a figure whose English rendering names a number its span lacks is left out."""
+        figures: list[Figure] = []
+        lead_in = ""
+        for sentence in sentences(text):
+            context = lead_in if _LIST_ITEM.match(sentence) else ""
+            exact = locate(sentence, text) or sentence  # the span as the source writes it, line breaks and all
+            for found in self.read_sentence(sentence, source.language, context):
+                found["span"] = exact
+                figure = Figure(n=n, chunk_id=source.chunk_id, doc_id=source.doc_id,
+                                jurisdiction=source.jurisdiction, section=source.section,
+                                page=source.page, language=source.language, **found)
+                if holds(figure):
+                    figures.append(figure)
+            if sentence.rstrip().endswith((":", "：")):
+                lead_in = sentence
+            elif not _LIST_ITEM.match(sentence):
+                lead_in = ""
+        return figures
+
+
+def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -> list[Figure]:
+    """The ``limit`` figures most likely asked for. A figure scores by the question's subjects
+    it names (glossary terms in the question and the terms inside them: "plastic packaging"
+    names plastic and packaging), each weighted by how few of the figures name it — "plastic"
+    singles out a figure where every one is about packaging —, then by the question's terms in
+    its sentence and by having a deadline. Durations count only when the question asks how long."""
+    lowered = question.lower()
+    asked = {t for t in glossary.entries if re.search(rf"(?<!\w){re.escape(t)}(?:s|es)?(?!\w)", lowered)}
+    wanted = glossary.expanded_terms(question)
+    if not _ASKS_DURATION.search(question):
+        figures = [f for f in figures if f.unit not in ("years", "months", "days")]
+    named = [set(f.subject.split(", ")) & asked for f in figures]
+    spread = {t: sum(t in n for n in named) for t in asked}
+    # When some of the asked subjects single out figures ("plastic" among every material's
+    # quota), the figures about none of them are not what was asked.
+    telling = {t for t, c in spread.items() if 0 < c < len(figures)}
+    if telling:
+        keep = [i for i in range(len(figures)) if named[i] & telling]
+        figures, named = [figures[i] for i in keep], [named[i] for i in keep]
+
+    def score(i: int) -> float:
+        figure = figures[i]
+        return (sum(1 / spread[t] for t in named[i]) * 2 + len(terms(figure.span) & wanted) / 10
+                + (0.5 if figure.period else 0) - 0.2 * (figure.n - 1))
+
+    out: list[Figure] = []
+    for i in sorted(range(len(figures)), key=lambda i: (-score(i), i)):
+        figure = figures[i]
+        if not any(f.value == figure.value and f.unit == figure.unit and f.chunk_id == figure.chunk_id for f in out):
+            out.append(figure)
+        if len(out) == limit:
+            break
+    return out
+
+
+def holds(figure: Figure) -> bool:
+    """Does the figure's value (and every number of its English text) stand in its span?"""
+    found = numbers(figure.span)
+    return figure.value in found and numbers(f"{figure.text} {figure.period}") <= found

@@ -1,0 +1,85 @@
+"""Figures read from law text in four languages: value, unit, subject, deadline, and the checks.
+
+The sentences are quoted from the corpus's laws (VerpackG § 1 and § 16, the Dutch packaging
+decree, the Shanghai regulation, China's WEEE regulation, the PPWR); no index is needed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.figures import FigureReader, holds, rank
+from assistant.text import numbers
+from circularbench.types import Figure, SourceRef
+
+
+@pytest.fixture(scope="module")
+def reader() -> FigureReader:
+    return FigureReader()
+
+
+def _read(reader, sentence, language):
+    return [(f["text"], f["subject"], f["period"]) for f in reader.read_sentence(sentence, language)]
+
+
+def test_german_enumeration_gives_each_material_its_quota_and_deadline(reader):
+    sentence = ("Dabei muss das Recycling der einzelnen Verpackungsmaterialien bis spätestens 31. Dezember 2025 "
+                "mindestens für Holz 25, für Aluminium und Kunststoffe 50, für Eisenmetalle und Glas 70 sowie für "
+                "Papier und Karton 75 Masseprozent erreichen")
+    found = _read(reader, sentence, "de")
+    assert ("50 % by weight", "aluminium, plastic", "by 31 December 2025") in found
+    assert [text for text, _, _ in found] == ["25 % by weight", "50 % by weight", "70 % by weight", "75 % by weight"]
+    assert found[0][1] == "wood"
+
+
+def test_a_clause_without_subject_continues_the_one_before(reader):
+    found = _read(reader, "1. 80 Masseprozent bei Glas; ab dem 1. Januar 2022 90 Masseprozent,", "de")
+    assert found == [("80 % by weight", "glass", ""), ("90 % by weight", "glass", "from 1 January 2022")]
+
+
+def test_money_in_digits_and_in_words(reader):
+    assert _read(reader, "ein Pfand in Höhe von mindestens 0,25 Euro einschließlich Umsatzsteuer", "de")[0][0] == "EUR 0.25"
+    fine = _read(reader, "kann mit einer Geldbuße bis zu zweihunderttausend Euro geahndet werden", "de")
+    assert fine[0][0] == "EUR 200,000"
+    # References are not amounts: "Nummer 3, 4, 12" lists provisions.
+    assert [t for t, _, _ in _read(reader, "Absatz 1 Nummer 3, 4, 12 mit einer Geldbuße bis zu 200 Euro", "de")] == ["EUR 200"]
+
+
+def test_chinese_numerals_ranges_durations_and_dates(reader):
+    fine = _read(reader, "拒不改正的，处五十元以上二百元以下罚款。", "zh")
+    assert fine[0][0] == "50 to 200 yuan"
+    assert _read(reader, "废弃电器电子产品处理的基本数据的保存期限不得少于3年。", "zh")[0][0] == "3 years"
+    assert reader.dates("到2025年，塑料污染治理取得积极进展") == [(0, "by 2025")]
+    assert reader.dates("本法自2009年1月1日起施行。")[0][1] == "from 1 January 2009"
+
+
+def test_dutch_and_english_dates_and_units(reader):
+    dutch = _read(reader, "jaarlijks meer dan 50.000 kilogram bedraagt, zendt elk jaar voor 1 augustus 2016 een verslag", "nl")
+    assert dutch[0][0] == "50,000 kg"
+    assert reader.dates("per 1 januari 2025 geldt")[0][1] == "from 1 January 2025"
+    english = _read(reader, "(a) by 31 December 2025, a minimum of 65 % by weight of all packaging waste generated", "en")
+    assert english == [("65 % by weight", "packaging waste", "by 31 December 2025")]
+    # A regulation's number is no year.
+    assert reader.dates("under Regulation (EU) 2019/904") == []
+
+
+def test_numbers_read_chinese_numerals_and_digits_beside_chinese_characters():
+    assert {"50", "200", "30", "2025", "3"} <= numbers("处五十元以上二百元以下罚款，百分之三十，到2025年，不得少于3年")
+    # A bare 一 is a word: 一次性 is "single-use", not the number 1.
+    assert "1" not in numbers("一次性塑料制品")
+
+
+def test_a_figure_holds_only_when_its_numbers_stand_in_its_span(reader):
+    source = SourceRef(chunk_id="c", doc_id="d", file="d.md", title="t", jurisdiction="DE", year=2017, language="de")
+    figure = reader.read(source, "Kunststoffe sind zu mindestens 90 Masseprozent einer Verwertung zuzuführen.", 1)[0]
+    assert holds(figure)
+    assert not holds(figure.model_copy(update={"value": "95", "text": "95 % by weight"}))
+
+
+def test_rank_prefers_the_figure_about_the_asked_subject(reader):
+    source = SourceRef(chunk_id="c", doc_id="d", file="d.md", title="t", jurisdiction="DE", year=2017, language="de")
+    figures = reader.read(source, "Dabei muss das Recycling mindestens für Holz 15, für Kunststoffe 22,5, für Metalle 50 "
+                                  "und für Glas sowie Papier und Karton 60 Masseprozent erreichen.", 1)
+    best = rank(figures, "What recycling quota applies to plastic packaging?", reader.glossary, 1)
+    assert [f.value for f in best] == ["22.5"]
+    assert all(isinstance(f, Figure) for f in figures)
