@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from assistant import jurisdictions as jur
+from assistant.figures import FigureReader, rank
 from assistant.followup import rewrite
 from assistant.generators.base import INSUFFICIENT, Generator
 from assistant.generators.factory import make_generator
@@ -22,9 +23,10 @@ from assistant.injection import neutralize
 from assistant.refusal import assess
 from assistant.retriever import Hit, HybridRetriever
 from assistant.text import asks_for_figure, focus, numbers
-from assistant.verification import verify_answer
+from assistant.translation import TranslationCache, Translator
+from assistant.verification import CheckedAnswer, verify_answer
 from circularbench.settings import Settings
-from circularbench.types import Answer, Passage, SearchFilters, Turn
+from circularbench.types import Answer, Citation, Figure, Passage, SearchFilters, Turn
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Assistant:
             self._default = generator.name
         else:
             self._default = None
+        self._reader: FigureReader | None = None
+        self._translator: Translator | None = None
 
     @classmethod
     def open(cls, settings: Settings, generator: Generator | None = None) -> "Assistant":
@@ -54,7 +58,8 @@ class Assistant:
     def with_retriever(self, retriever: HybridRetriever) -> "Assistant":
         """A new assistant over another index snapshot, sharing this one's loaded generators."""
         other = Assistant(self.settings, retriever)
-        other._generators, other._default = self._generators, self._default
+        other._generators, other._default, other._reader = self._generators, self._default, self._reader
+        other._translator = self._translator
         return other
 
     def generator(self, name: str | None = None) -> Generator:
@@ -122,6 +127,8 @@ class Assistant:
                                    search_query, filters, hits, base)
             yield StreamEvent("answer", answer=answer.model_copy(update={"generator": gen.name, "notes": notes}))
             return
+        if self.settings.translate_quotes and hasattr(gen, "chat_stream"):
+            checked.citations = self.render_quotes(gen, checked.citations)
         text = checked.text
         if checked.dropped:
             text += f" (Dropped {checked.dropped} sentence(s) that the cited passages did not support.)"
@@ -129,8 +136,32 @@ class Assistant:
             names = ", ".join(jur.name(c) for c in evidence.uncovered_jurisdictions)
             text += f" (The indexed documents contain nothing from {names}.)"
         yield StreamEvent("answer", answer=Answer(
-            answer=text, refused=False, citations=checked.citations, notes=notes, generator=gen.name, **base,
+            answer=text, refused=False, citations=checked.citations, notes=notes, generator=gen.name,
+            figures=self.figures(search_query, checked, sources), **base,
         ))
+
+    def render_quotes(self, model, citations: list[Citation]) -> list[Citation]:
+        """The foreign quotes with their checked English renderings (cached per sentence and model)."""
+        if self._translator is None or self._translator.model is not model:
+            cache = TranslationCache(self.settings.data_dir / "translations.sqlite3")
+            self._translator = Translator(model, cache)
+        out = []
+        for c in citations:
+            if c.language != "en":
+                r = self._translator.render(c.quote, c.language)
+                c = c.model_copy(update={"english": r.text, "english_problems": list(r.problems)})
+            out.append(c)
+        return out
+
+    def figures(self, question: str, checked: CheckedAnswer, sources: list[Passage], limit: int = 8) -> list[Figure]:
+        """The figures the answer states, as facts read from its cited passages (whatever wrote
+        it): a figure counts when its value stands in the answer's text."""
+        if self._reader is None:
+            self._reader = FigureReader(self.retriever.glossary)
+        stated = numbers(checked.text)
+        found = [f for c in checked.citations for f in self._reader.read(sources[c.n - 1], sources[c.n - 1].text, c.n)
+                 if f.value in stated]
+        return rank(found, question, self.retriever.glossary, limit)
 
     def _refusal(self, reason: str, query: str, filters: SearchFilters | None, hits: list[Hit], base: dict) -> Answer:
         scope = f"{len({h.chunk.doc_id for h in hits})} matching documents" if hits else "the index"

@@ -42,4 +42,4 @@ class Finder:
         if answer.refused or not quoted & self.topic_terms(topic):
             return Finding(jurisdiction=code, question=question, found=False, text=NOT_FOUND)
         return Finding(jurisdiction=code, question=question, found=True, text=answer.answer,
-                       citations=answer.citations)
+                       citations=answer.citations, figures=answer.figures)

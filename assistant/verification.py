@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.text import citation_numbers, locate, numbers, sentences, strip_citations, terms
@@ -33,6 +34,9 @@ def _short(sentence: str, limit: int = 90) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
 
 
+_QUOTE_CHARS = 400
+
+
 def best_quote(claim: str, passage: Passage) -> str:
     """The passage sentence sharing most terms and numbers with ``claim``, as an exact substring."""
     claim_terms, claim_numbers = terms(claim), numbers(claim)
@@ -42,16 +46,45 @@ def best_quote(claim: str, passage: Passage) -> str:
         return (len(numbers(s) & claim_numbers) * 2 + len(terms(s) & claim_terms), -len(s))
 
     chosen = max(candidates, key=score)
-    return locate(chosen[:400], passage.text) or passage.text[:400]
+    if len(chosen) > _QUOTE_CHARS:
+        # A long sentence is quoted around the first number the claim shares with it, so the
+        # quote shows the figure it supports.
+        words = chosen.split()
+        at = next((i for i, w in enumerate(words) if numbers(w) & claim_numbers), 0)
+        start = max(0, at - 25)
+        chosen = " ".join(words[start:])
+        chosen = chosen[:_QUOTE_CHARS].rsplit(" ", 1)[0] if len(chosen) > _QUOTE_CHARS else chosen
+    return locate(chosen, passage.text) or passage.text[:_QUOTE_CHARS]
+
+
+def grounded_numbers(passage: Passage) -> set[str]:
+    """The numbers a sentence citing ``passage`` may state: its text's, and its locator's
+    ("§ 16", "p. 43"), which the citation itself shows."""
+    return numbers(passage.text) | numbers(passage.section) | ({str(passage.page)} if passage.page else set())
 
 
 def _supporting_passage(claim: str, passages: list[Passage]) -> int | None:
     """The passage holding every number of ``claim`` and most of its terms, if any."""
     wanted_numbers, wanted_terms = numbers(claim), terms(claim)
-    candidates = [n for n, p in enumerate(passages, start=1) if wanted_numbers <= numbers(p.text)]
+    candidates = [n for n, p in enumerate(passages, start=1) if wanted_numbers <= grounded_numbers(p)]
     if not wanted_numbers or not candidates:
         return None
     return max(candidates, key=lambda n: len(terms(passages[n - 1].text) & wanted_terms))
+
+
+_QUOTE = re.compile(r"“[^”]*”")
+
+
+def _sentences_keeping_quotes(raw: str) -> list[str]:
+    """Sentences of ``raw``, a quoted original (“…”) kept whole even when it holds several."""
+    quotes: list[str] = []
+
+    def park(m: re.Match) -> str:
+        quotes.append(m.group(0))
+        return f"\x00{len(quotes) - 1}\x00"
+
+    parked = _QUOTE.sub(park, raw)
+    return [re.sub(r"\x00(\d+)\x00", lambda m: quotes[int(m.group(1))], s) for s in sentences(parked)]
 
 
 def verify_answer(raw: str, passages: list[Passage], sources: list[Passage] | None = None) -> CheckedAnswer:
@@ -61,7 +94,7 @@ def verify_answer(raw: str, passages: list[Passage], sources: list[Passage] | No
     checked = CheckedAnswer(text="")
     kept: list[str] = []
     quotes: dict[int, str] = {}
-    for sentence in sentences(raw):
+    for sentence in _sentences_keeping_quotes(raw):
         cited = citation_numbers(sentence)
         valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(passages)]
         invalid = [n for n in cited if n not in valid]
@@ -74,7 +107,7 @@ def verify_answer(raw: str, passages: list[Passage], sources: list[Passage] | No
             checked.notes.append(f"dropped a sentence without a valid citation: “{_short(claim)}”")
             checked.dropped += 1
             continue
-        grounded = set().union(*(numbers(passages[n - 1].text) for n in valid))
+        grounded = set().union(*(grounded_numbers(passages[n - 1]) for n in valid))
         missing = sorted(numbers(claim) - grounded)
         if missing and (better := _supporting_passage(claim, passages)):
             # Small models often cite the neighbour of the right passage: re-cite, and say so.

@@ -172,6 +172,9 @@ class Citation(SourceRef):
 
     n: int = Field(ge=1)
     quote: str
+    english: str = Field(default="", description="The quote rendered in English by an LLM, when it is foreign.")
+    english_problems: list[str] = Field(default_factory=list, description="What the rendering changed (numbers, "
+                                        "dates): a flagged rendering is not to be trusted; show the original.")
 
     @classmethod
     def of(cls, source: SourceRef, n: int, quote: str) -> "Citation":
@@ -224,6 +227,8 @@ class Finding(BaseModel):
     found: bool
     text: str = Field(description="The cited answer, or 'not found in the indexed documents'.")
     citations: list[Citation] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list, description="The figures the cited passages state, "
+                                  "as facts: the cell's numbers in English.")
 
 
 class PlanStep(BaseModel):

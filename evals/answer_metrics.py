@@ -29,6 +29,8 @@ ANSWER_METRICS = ("cites_gold", "key_fact_recall", "number_precision", "answer_e
 _PERCENT = re.compile(r"\s*(per ?cent|percent|prozent|%)", re.I)
 # What the answer says in its own words: quoted spans, language labels and the checks' notes aside.
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|„[^“”]*[“”]")
+_LOCATOR = re.compile(r"§§?\s*\d+\w*(?:\s*\(\d+\))?|\b(?:Article|Artikel|Art\.|Section|Annex|Anlage|Bijlage)\s+\d+\w*"
+                      r"(?:\s*\(\d+\))?|\bp\.\s*\d+|第[\d一二三四五六七八九十百零〇]+条")
 _NOTES = re.compile(r"\s*\((?:Dropped|The indexed documents contain nothing)[^)]*\)")
 
 
@@ -77,7 +79,9 @@ def score_answer(q: EvalQuestion, answer: Answer, gold_texts: list[str]) -> dict
     if q.key_facts:
         row["key_fact_recall"] = sum(fact_present(f, answer.answer) for f in q.key_facts) / len(q.key_facts)
     # Numbers the question itself names ("by 2030", "Article 13") are no claim of the answer's.
-    stated = numbers(text) - numbers(q.question) - set().union(*(numbers(t.question) for t in q.history))
+    # Locators ("§ 16", "Article 7", "p. 43") are where a figure stands, checked against the cited
+    # passage's metadata by the assistant: they are no figures of the answer.
+    stated = numbers(_LOCATOR.sub(" ", text)) - numbers(q.question) - set().union(*(numbers(t.question) for t in q.history))
     if stated:
         grounded = set().union(*(numbers(t) for t in gold_texts)) if gold_texts else set()
         row["number_precision"] = len(stated & grounded) / len(stated)

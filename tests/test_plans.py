@@ -83,7 +83,12 @@ def test_comparison_covers_every_jurisdiction(planner):
     assert not cells["JP"].found and "not found in the indexed documents" in cells["JP"].text
     assert cells["DE"].found and cells["NL"].found and cells["EU"].found
     assert any(c.language == "nl" for c in cells["NL"].citations)  # cross-lingual source, labelled
-    assert "(Dutch)" in cells["NL"].text
+    assert "Dutch original" in cells["NL"].text
+    # The German cell states its percentages in English first, as checked facts. (The Dutch one
+    # does not yet: its plastics items reach the extractive generator without their lead-in.)
+    lead = cells["DE"].text.split(" original")[0]
+    assert lead.startswith("Germany") and "% by weight" in lead, cells["DE"].text
+    assert any(f.text in lead for f in cells["DE"].figures), cells["DE"].figures
     assert comparison_markdown(result).count("| ") > 5
 
 

@@ -1,85 +1,248 @@
-"""Extractive answers: the passages' own best sentences, each with its ``[n]`` citation.
+"""Extractive answers: an English lead built from the evidence's figures, then the passages'
+own best sentences, each with its ``[n]`` citation.
 
 Always available, deterministic and fast (no model). Sentences are scored by how many of the
 question's terms they hold (with the glossary's German, Chinese and Dutch equivalents, so a
-German quota sentence can answer an English question), weighted by the passage's rank. A
-sentence in another language is labelled with it, e.g. "(German) …"; nothing is translated.
+German quota sentence can answer an English question), weighted by the passage's rank and by
+what the question asks: a figure, a date or a definition. The lead states the asked figures
+in English — value, unit, what they apply to, deadline — read from the chosen sentences by
+:mod:`assistant.figures`; foreign sentences follow as labelled quotes in their own language.
+Nothing is translated by a model here.
 
 Example::
 
     gen = ExtractiveGenerator()
     "".join(gen.stream("What is the recycling quota for glass?", passages))
-    # '(German) Glas 90 Masseprozent … [1]'
+    # 'Germany, § 16: 90 % by weight from 1 January 2022 (glass) [1]. German original: “…” [1]. '
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Iterator
 
+from assistant import jurisdictions as jur
+from assistant.figures import MEASURES, FigureReader, rank
 from assistant.query_expansion import Glossary
-from assistant.text import asks_for_figure, numbers, sentences, terms
-from circularbench.types import Passage
+from assistant.text import asks_for_figure, numbers, sentences
+from circularbench.types import Figure, Passage
+from indexer.analysis import analyze
 
 LANGUAGE_NAMES = {"de": "German", "zh": "Chinese", "nl": "Dutch", "fr": "French", "ja": "Japanese"}
 _HEADING = re.compile(r"^#+\s*")
 _ENDS = (".", "!", "?", "。", "；", ";", ":", "：")
 _QUESTION_WORDS = {"what", "which", "how", "does", "do", "is", "are", "the", "when", "who", "why", "much", "many"}
+_ASKS_AMOUNT = re.compile(r"\b(targets?|quotas?|deadlines?|fines?|penalt(?:y|ies)|deposits?|limits?|rates?|shares?|"
+                          r"minimum|maximum|thresholds?|fees?|levels?|how (?:much|many|high|long|large))\b", re.I)
+_ASKS_DATE = re.compile(r"^(?:by |since |until |from )?when\b|\b(by when|since when|until when|deadline|what date|"
+                        r"which date|from what date|what year|which year|in force|effective)\b", re.I)
+_ASKS_DEFINITION = re.compile(r"\b(define[sd]?|definition|mean[st]?|meaning|meant|what counts as|what is an? )\b", re.I)
+_DEFINES = re.compile(r"\b(means|mean|is defined as|shall mean|refers to|im Sinne dieses|bedeutet|bezeichnet|"
+                      r"wordt verstaan|verstaan onder)\b|是指|所称|本法所称|本条例所称", re.I)
+# Title blocks and author lines: mostly capitalised words, an e-mail, "et al.".
+_BYLINE = re.compile(r"@|\bet al\.|\bUniversity\b|\bISBN\b|\bdoi\b", re.I)
+_ARTICLE_HEADING = re.compile(r"^(?:§+\s*\d+\w*|Artikel\s+\d+\w*|Article\s+\d+\w*|Art\.\s*\d+\w*|第[一二三四五六七八九十百零〇\d]+条)\s")
+_LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z0-9]{1,3}[.)°]+|[（(][一二三四五六七八九十]+[）)]|\d+°\.?)\s")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for, read from its wording."""
+
+    figure: bool
+    date: bool
+    definition: bool
+
+    @classmethod
+    def of(cls, question: str) -> "Asked":
+        return cls(figure=asks_for_figure(question) or bool(_ASKS_AMOUNT.search(question)),
+                   date=bool(_ASKS_DATE.search(question)), definition=bool(_ASKS_DEFINITION.search(question)))
+
+
+def _units(text: str) -> list[str]:
+    """The passage's sentences, a list's lead-in ("… the following percentages:") joined to its
+    items so that a sentence never stops before its number."""
+    out: list[str] = []
+    joining = False
+    for sentence in sentences(text):
+        sentence = _HEADING.sub("", sentence).strip()
+        if out and (joining or out[-1].rstrip().endswith((":", "："))) and _LIST_ITEM.match(sentence) \
+                and len(out[-1]) < 700:
+            out[-1] = f"{out[-1]} {sentence}"
+            joining = True
+        else:
+            out.append(sentence)
+            joining = False
+    return out
+
+
+def _title_like(sentence: str, language: str) -> bool:
+    if _BYLINE.search(sentence):
+        return True
+    words = [w for w in sentence.split() if w[:1].isalpha()]
+    # German capitalises every noun: the test would call its law text a title.
+    return language in ("en", "nl") and len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6
 
 
 class ExtractiveGenerator:
     name = "extractive"
 
     def __init__(self, glossary: Glossary | None = None, max_sentences: int = 3, per_passage: int = 2,
-                 passages_considered: int = 6):
-        if max_sentences < 1 or per_passage < 1:
-            raise ValueError("max_sentences and per_passage must be at least 1")
+                 passages_considered: int = 6, lead_figures: int = 4, lead_passages: int = 2, lead_floor: float = 0.3):
+        if max_sentences < 1 or per_passage < 1 or lead_figures < 0:
+            raise ValueError("max_sentences and per_passage must be at least 1, lead_figures at least 0")
         self.glossary = glossary or Glossary.load()
+        self.reader = FigureReader(self.glossary)
         self.max_sentences = max_sentences
         self.per_passage = per_passage
         self.passages_considered = passages_considered
+        self.lead_figures = lead_figures
+        self.lead_passages = lead_passages
+        self.lead_floor = lead_floor
 
     def _question_terms(self, question: str) -> set[str]:
         return self.glossary.expanded_terms(question) - _QUESTION_WORDS
 
-    def select(self, question: str, passages: list[Passage]) -> list[tuple[int, str]]:
-        """(passage number, sentence) pairs, best first, at most ``max_sentences``."""
-        wanted = self._question_terms(question)
-        asks_number = asks_for_figure(question) or bool(re.search(r"\b(target|quota|deadline|fine)s?\b", question, re.I))
+    def _wanted(self, question: str) -> dict[str, set[str]]:
+        """Per passage language, the question's and its translations' tokens as the keyword index
+        analyses them (stems, compound parts, Chinese words): the glossary lists base forms only."""
+        english = set(analyze(question, "en")) - _QUESTION_WORDS
+        translations = self.glossary.translations(question)
+        out = {"en": english}
+        for language, text in translations.items():
+            out[language] = english | set(analyze(text, language))
+        return out
+
+    def scored(self, question: str, passages: list[Passage]) -> list[tuple[float, int, int, str]]:
+        """(score, passage number, position, sentence) of every sentence sharing a term with the
+        question, best first."""
+        wanted_by_language = self._wanted(question)
+        asked = Asked.of(question)
         question_numbers = numbers(question)
         scored: list[tuple[float, int, int, str]] = []
-        for rank, passage in enumerate(passages[: self.passages_considered], start=1):
-            for position, sentence in enumerate(sentences(passage.text)):
-                sentence = _HEADING.sub("", sentence).strip()
+        for rank_, passage in enumerate(passages[: self.passages_considered], start=1):
+            units = _units(passage.text)
+            wanted = wanted_by_language.get(passage.language, wanted_by_language["en"])
+            for position, sentence in enumerate(units):
                 # A heading ("§ 1 Abfallwirtschaftliche Ziele") names a topic but says nothing.
-                if not 25 <= len(sentence) <= 700 or (len(sentence) < 80 and not sentence.endswith(_ENDS)):
+                if not 25 <= len(sentence) <= 900 or (len(sentence) < 80 and not sentence.endswith(_ENDS)
+                                                      and not _LIST_ITEM.match(sentence)):
                     continue
-                matched = len(terms(sentence) & wanted)
+                if _title_like(sentence, passage.language) or (_ARTICLE_HEADING.match(sentence)
+                                                                and not sentence.endswith(_ENDS)):
+                    continue
+                tokens = set(analyze(sentence, passage.language))
+                matched = len(tokens & wanted)
                 if matched == 0:
                     continue
-                score = matched / math.sqrt(len(terms(sentence)) + 4) / math.sqrt(rank)
-                found = numbers(sentence)
-                if asks_number and found:
-                    score *= 1.3
-                if question_numbers & found:
+                score = matched / math.sqrt(len(tokens) + 4) / math.sqrt(rank_)
+                if asked.figure and self.reader.values(sentence, passage.language):
+                    score *= 1.5
+                if asked.date and self.reader.dates(sentence):
+                    score *= 1.4
+                if asked.definition and _DEFINES.search(sentence):
+                    score *= 1.6
+                if question_numbers & numbers(sentence):
                     score *= 2  # "step 5", "Article 13", "2030": the number the question names
+                if (position == len(units) - 1 and not sentence.endswith(_ENDS)) or (
+                        position == 0 and sentence[:1].islower() and not _LIST_ITEM.match(sentence)):
+                    score *= 0.6  # cut off where the chunk ends or begins
+                scored.append((score, rank_, position, sentence))
+        return sorted(scored, key=lambda item: -item[0])
 
-                scored.append((score, rank, position, sentence))
-        scored.sort(key=lambda item: -item[0])
+    def select(self, question: str, passages: list[Passage],
+               scored: list[tuple[float, int, int, str]] | None = None) -> list[tuple[int, str]]:
+        """(passage number, sentence) pairs in the order of the evidence, at most ``max_sentences``."""
+        scored = self.scored(question, passages) if scored is None else scored
         chosen: list[tuple[int, int, str]] = []
         per: dict[int, int] = {}
-        for _, rank, position, sentence in scored:
-            if per.get(rank, 0) < self.per_passage:
-                chosen.append((rank, position, sentence))
-                per[rank] = per.get(rank, 0) + 1
+        for _, n, position, sentence in scored:
+            if per.get(n, 0) < self.per_passage:
+                chosen.append((n, position, sentence))
+                per[n] = per.get(n, 0) + 1
             if len(chosen) == self.max_sentences:
                 break
-        # Read in the order of the evidence: by passage, then by position in it.
-        return [(rank, sentence) for rank, _, sentence in sorted(chosen)]
+        return [(n, sentence) for n, _, sentence in sorted(chosen)]
+
+    def figures(self, question: str, passages: list[Passage],
+                scored: list[tuple[float, int, int, str]] | None = None, units: int = 8) -> list[tuple[Figure, str]]:
+        """The asked figures of the ``units`` best sentences — not only the quoted ones: the
+        sentence holding the asked figure often shares fewer words with the question than a
+        definition does —, each with the sentence it stands in."""
+        scored = self.scored(question, passages) if scored is None else scored
+        found: list[Figure] = []
+        unit_of: dict[tuple[int, str], str] = {}
+        best = scored[0][0] if scored else 0.0
+        for score, n, _, unit in scored[:units]:
+            if score < self.lead_floor * best:
+                break  # a sentence far weaker than the best one states figures nobody asked for
+            for figure in self.reader.read(passages[n - 1], unit, n):
+                found.append(figure)
+                unit_of.setdefault((n, figure.span), unit)
+        ranked = rank(found, question, self.glossary, self.lead_figures)
+        # The lead speaks from the passages holding the best figures, not from every one.
+        sources = list(dict.fromkeys(f.n for f in ranked))[: self.lead_passages]
+        return [(f, unit_of[(f.n, f.span)]) for f in ranked if f.n in sources]
+
+    def lead(self, question: str, passages: list[Passage], chosen: list[tuple[int, str]],
+             figures: list[tuple[Figure, str]]) -> str:
+        """One English sentence per cited passage stating the asked figures (or dates), or ''."""
+        stated: dict[int, list[str]] = {}
+        if figures:
+            for figure, _ in figures:
+                stated.setdefault(figure.n, []).append(_state(figure))
+        elif Asked.of(question).date:  # a date is asked: the chosen sentences' dates, in English
+            for n, sentence in chosen:
+                for _, date in self.reader.dates(sentence):
+                    if date not in stated.get(n, []):
+                        stated.setdefault(n, []).append(date)
+        parts = []
+        for n, said in sorted(stated.items()):
+            p = passages[n - 1]
+            where = ", ".join(x for x in (jur.name(p.jurisdiction), p.section and p.section.strip(),
+                                          f"p. {p.page}" if p.page else "") if x)
+            parts.append(f"{where}: {'; '.join(said)} [{n}].")
+        return " ".join(parts)
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
-        for n, sentence in self.select(question, passages):
+        scored = self.scored(question, passages)
+        chosen = self.select(question, passages, scored)
+        figures = self.figures(question, passages, scored) if Asked.of(question).figure else []
+        # A foreign sentence holding a lead figure is quoted too, so the original stands beside
+        # its English; an English one is in the citation's quote already.
+        for figure, unit in figures:
+            if figure.language != "en" and (figure.n, unit) not in chosen:
+                chosen.append((figure.n, unit))
+        chosen.sort(key=lambda item: item[0])
+        lead = self.lead(question, passages, chosen, figures)
+        if lead:
+            yield lead + " "
+        for n, sentence in chosen:
             language = passages[n - 1].language
-            label = f"({LANGUAGE_NAMES.get(language, language)}) " if language != "en" else ""
-            yield f"{label}{sentence.rstrip('.。;；')} [{n}]. "
+            body = sentence.rstrip(".。;；")
+            if language == "en":
+                yield f"{body} [{n}]. "
+            else:
+                # The original stays as a quote, labelled with its language; without a translator
+                # the reader gets its terms in English from the glossary.
+                gloss = self.gloss(body, language)
+                yield (f"{LANGUAGE_NAMES.get(language, language)} original" + (f" (terms: {gloss})" if gloss else "")
+                       + f": “{body}” [{n}]. ")
+
+    def gloss(self, sentence: str, language: str, limit: int = 8) -> str:
+        """The glossary's English terms for the words of a foreign sentence: 'single-use, reusable'.
+        A dictionary gloss, not a translation (its figures and dates are the lead's job)."""
+        named: list[str] = []
+        for _, term in sorted(self.reader.subjects(sentence, language)):
+            # "single-use" adds nothing after "single-use plastics".
+            if term not in MEASURES and not any(term in t or t in term for t in named) and len(named) < limit:
+                named.append(term)
+        return ", ".join(named)
+
+
+def _state(figure: Figure) -> str:
+    """'90 % by weight from 1 January 2022 (plastic, recovery)'."""
+    text = figure.text + (f" {figure.period}" if figure.period else "")
+    return text + (f" ({figure.subject})" if figure.subject else "")
