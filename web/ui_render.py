@@ -33,7 +33,7 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _REFUSAL_LEAD = re.compile(r"^\s*The indexed documents don't answer this:\s*", re.I)
 _NEARBY = re.compile(r"\s*Nearby topics the corpus does cover:.*$", re.S)
 GENERATORS = {
-    "auto": "the best one installed here: an OpenAI-compatible server if one is configured, else the local LLM, else extractive",
+    "auto": "an OpenAI-compatible server if one is configured (a bigger model), else extractive; the bundled local LLM measures below extractive, so auto never picks it",
     "extractive": "quotes the passages' own best sentences; instant, deterministic, never paraphrases",
     "local": "Qwen2.5-1.5B running on this machine's CPU (llama.cpp); fluent English, a few seconds to a minute",
     "openai": "any OpenAI-compatible server set in CIRCULARBENCH_OPENAI_BASE_URL (Ollama, vLLM, OpenAI)",
@@ -87,7 +87,8 @@ def turn_record(answer: Any, seconds: float, generator: str = "") -> dict:
     for c in citations:
         c["n"] = new.get(c["n"], c["n"])
     citations.sort(key=lambda c: c["n"])
-    keep = ("n", "doc_id", "file", "title", "jurisdiction", "year", "language", "page", "section", "quote", "chunk_id")
+    keep = ("n", "doc_id", "file", "title", "jurisdiction", "year", "language", "page", "section", "quote", "chunk_id",
+            "english", "english_problems")
     figures = []
     for f in getattr(answer, "figures", None) or []:
         d = _plain(f)
@@ -173,7 +174,19 @@ def source_card(c: dict, anchor: str) -> str:
     return (f'<div class="cb-card" id="{esc(anchor)}"><div class="cb-card-head"><span class="cb-n">{c["n"]}</span>'
             f'<span class="cb-title" title="{esc(c["title"])}">{esc(c["title"])}</span></div>'
             f'<div class="cb-card-meta">{esc(meta)}</div>'
-            f'<blockquote>{esc(one_line(c.get("quote", "")))}</blockquote>{_open_button(c)}</div>')
+            f'<blockquote>{esc(one_line(c.get("quote", "")))}</blockquote>{_english(c)}{_open_button(c)}</div>')
+
+
+def _english(c: dict) -> str:
+    """A foreign quote's English rendering under it; a flagged one says what it changed, so the
+    reader relies on the original above."""
+    if not c.get("english"):
+        return ""
+    if c.get("english_problems"):
+        return (f'<p class="cb-english cb-flagged">Machine translation withheld — it changed the source '
+                f'({esc("; ".join(c["english_problems"]))}); rely on the original above.</p>')
+    return f'<p class="cb-english">English (machine translation, checked): {esc(one_line(c["english"]))}</p>'
+
 
 
 def sources_html(turns: list[dict]) -> str:

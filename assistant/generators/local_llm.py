@@ -260,10 +260,14 @@ class LocalLLMGenerator:
         load_model(self._model_file(), self.threads, self.context_size)
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
+        return self.chat_stream(build_messages(question, passages))
+
+    def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        """Any chat request (role/content messages), streamed: what translation uses too."""
         loaded = load_model(self._model_file(), self.threads, self.context_size)
         request = {
             "model": loaded.alias,
-            "messages": build_messages(question, passages),
+            "messages": messages,
             "stream": True,
             "temperature": 0.0,
             "max_tokens": self.max_tokens,

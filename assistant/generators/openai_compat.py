@@ -67,9 +67,13 @@ class OpenAICompatGenerator:
         )
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
+        return self.chat_stream(build_messages(question, passages))
+
+    def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        """Any chat request (role/content messages), streamed: what translation uses too."""
         import openai
 
-        messages = to_langchain_messages(build_messages(question, passages))
+        messages = to_langchain_messages(messages)
         try:
             for chunk in self.llm.stream(messages):
                 if text := _text(chunk.content):
