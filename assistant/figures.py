@@ -78,7 +78,7 @@ _DATE = re.compile(
 )
 _CN_DATE = re.compile(r"(到|至|自|从|于)?([〇零一二三四五六七八九\d]{4})年(?:([一二三四五六七八九十\d]{1,3})月)?(?:([一二三四五六七八九十\d]{1,3})日)?(起|以前|之前|前|以后|后)?")
 _CLAUSE = re.compile(r";|；|。|\n|(?<=\D),\s(?=\(?[a-z0-9]{1,3}[.)]\s)")
-_LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z0-9]{1,3}[.)°]+|[（(][一二三四五六七八九十]+[）)]|\d+°\.?)\s")
+LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z0-9]{1,3}[.)°]+|[（(][一二三四五六七八九十]+[）)]|\d+°\.?)\s")
 # A number right after these is a reference, not a figure: "§ 16", "Absatz 3", "Article 5(2)".
 _REFERENCE = re.compile(r"(?:§§?|Art\.|Artikel|Article|Articles|artikel|Absatz|Absätze|Abs\.|Nummer|Nr\.|No\.|lid|onderdeel|"
                         r"Anlage|Annex|Bijlage|paragraph|point|Satz|Kapitel|Chapter|Section|Regulation|Directive|Richtlinie|"
@@ -299,7 +299,7 @@ class FigureReader:
         figures: list[Figure] = []
         lead_in = ""
         for sentence in sentences(text):
-            context = lead_in if _LIST_ITEM.match(sentence) else ""
+            context = lead_in if LIST_ITEM.match(sentence) else ""
             exact = locate(sentence, text) or sentence  # the span as the source writes it, line breaks and all
             for found in self.read_sentence(sentence, source.language, context):
                 found["span"] = exact
@@ -310,7 +310,7 @@ class FigureReader:
                     figures.append(figure)
             if sentence.rstrip().endswith((":", "：")):
                 lead_in = sentence
-            elif not _LIST_ITEM.match(sentence):
+            elif not LIST_ITEM.match(sentence):
                 lead_in = ""
         return figures
 

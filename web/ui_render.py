@@ -374,31 +374,31 @@ def conversation_docx(turns: list[dict], path: Path, urls: dict[str, str] | None
         doc.add_heading(f"{i}. {one_line(t['question'])}", level=1)
         doc.add_paragraph(("Not in the indexed documents. " if t.get("refused") else "") + t["answer"])
         if t.get("figures"):
-            table = doc.add_table(rows=1, cols=4)
-            table.style = "Table Grid"
-            for j, label in enumerate(["Figure", "Applies to", "Period", "Source"]):
-                table.rows[0].cells[j].text = label
-            for f in t["figures"]:
-                cells = table.add_row().cells
-                cells[0].text = f.get("text") or f"{f.get('value') or ''} {f.get('unit') or ''}".strip()
-                cells[1].text = f.get("subject") or ""
-                cells[2].text = f.get("period") or f.get("deadline") or ""
-                cells[3].text = f"[{f.get('n')}]" if f.get("n") else ""
+            _docx_table(doc, ["Figure", "Applies to", "Period", "Source"], (
+                [f.get("text") or f"{f.get('value') or ''} {f.get('unit') or ''}".strip(), f.get("subject") or "",
+                 f.get("period") or f.get("deadline") or "", f"[{f.get('n')}]" if f.get("n") else ""]
+                for f in t["figures"]))
         doc.add_paragraph().add_run(f"Answered by {t.get('generator') or 'unknown'} in {t.get('seconds', 0):.1f} s.").italic = True
         if t.get("citations"):
-            table = doc.add_table(rows=1, cols=4)
-            table.style = "Table Grid"
-            for j, label in enumerate(["#", "Document", "Page / article", "Quote"]):
-                table.rows[0].cells[j].text = label
-            for c in t["citations"]:
-                cells = table.add_row().cells
-                cells[0].text = str(c["n"])
-                url = urls.get(c.get("doc_id", ""), "")
-                cells[1].text = f"{c['title']} ({jur.name(c['jurisdiction'])}, {c.get('year') or 'n.d.'})" + (f" {url}" if url else "")
-                cells[2].text = where(c) or "—"
-                cells[3].text = f"“{one_line(c.get('quote', ''))}”"
+            _docx_table(doc, ["#", "Document", "Page / article", "Quote"], (
+                [str(c["n"]),
+                 f"{c['title']} ({jur.name(c['jurisdiction'])}, {c.get('year') or 'n.d.'})"
+                 + (f" {url}" if (url := urls.get(c.get("doc_id", ""), "")) else ""),
+                 where(c) or "—", f"“{one_line(c.get('quote', ''))}”"]
+                for c in t["citations"]))
     doc.save(str(path))
     return path
+
+
+def _docx_table(doc, header: list[str], rows) -> None:
+    """A bordered Word table: the header row, then one row per item."""
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for j, label in enumerate(header):
+        table.rows[0].cells[j].text = label
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row):
+            cell.text = text
 
 
 def dumps(obj: Any) -> str:

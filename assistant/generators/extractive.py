@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from assistant import jurisdictions as jur
-from assistant.figures import MEASURES, FigureReader, rank
+from assistant.figures import LIST_ITEM, MEASURES, FigureReader, rank
 from assistant.query_expansion import Glossary
 from assistant.text import asks_for_figure, numbers, sentences
 from circularbench.types import Figure, Passage
@@ -44,7 +44,6 @@ _DEFINES = re.compile(r"\b(means|mean|is defined as|shall mean|refers to|im Sinn
 # Title blocks and author lines: mostly capitalised words, an e-mail, "et al.".
 _BYLINE = re.compile(r"@|\bet al\.|\bUniversity\b|\bISBN\b|\bdoi\b", re.I)
 _ARTICLE_HEADING = re.compile(r"^(?:§+\s*\d+\w*|Artikel\s+\d+\w*|Article\s+\d+\w*|Art\.\s*\d+\w*|第[一二三四五六七八九十百零〇\d]+条)\s")
-_LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z0-9]{1,3}[.)°]+|[（(][一二三四五六七八九十]+[）)]|\d+°\.?)\s")
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def _units(text: str) -> list[str]:
     joining = False
     for sentence in sentences(text):
         sentence = _HEADING.sub("", sentence).strip()
-        if out and (joining or out[-1].rstrip().endswith((":", "："))) and _LIST_ITEM.match(sentence) \
+        if out and (joining or out[-1].rstrip().endswith((":", "："))) and LIST_ITEM.match(sentence) \
                 and len(out[-1]) < 700:
             out[-1] = f"{out[-1]} {sentence}"
             joining = True
@@ -102,9 +101,6 @@ class ExtractiveGenerator:
         self.lead_passages = lead_passages
         self.lead_floor = lead_floor
 
-    def _question_terms(self, question: str) -> set[str]:
-        return self.glossary.expanded_terms(question) - _QUESTION_WORDS
-
     def _wanted(self, question: str) -> dict[str, set[str]]:
         """Per passage language, the question's and its translations' tokens as the keyword index
         analyses them (stems, compound parts, Chinese words): the glossary lists base forms only."""
@@ -128,7 +124,7 @@ class ExtractiveGenerator:
             for position, sentence in enumerate(units):
                 # A heading ("§ 1 Abfallwirtschaftliche Ziele") names a topic but says nothing.
                 if not 25 <= len(sentence) <= 900 or (len(sentence) < 80 and not sentence.endswith(_ENDS)
-                                                      and not _LIST_ITEM.match(sentence)):
+                                                      and not LIST_ITEM.match(sentence)):
                     continue
                 if _title_like(sentence, passage.language) or (_ARTICLE_HEADING.match(sentence)
                                                                 and not sentence.endswith(_ENDS)):
@@ -147,7 +143,7 @@ class ExtractiveGenerator:
                 if question_numbers & numbers(sentence):
                     score *= 2  # "step 5", "Article 13", "2030": the number the question names
                 if (position == len(units) - 1 and not sentence.endswith(_ENDS)) or (
-                        position == 0 and sentence[:1].islower() and not _LIST_ITEM.match(sentence)):
+                        position == 0 and sentence[:1].islower() and not LIST_ITEM.match(sentence)):
                     score *= 0.6  # cut off where the chunk ends or begins
                 scored.append((score, rank_, position, sentence))
         return sorted(scored, key=lambda item: -item[0])
