@@ -79,6 +79,8 @@ def main() -> None:
     line("extractive", ms)
 
     few = answerable[: args.llm_questions]
+    if not few:  # --llm-questions 0: the extractive figures only
+        return
     model = resolve_model_path(settings.llm_model, settings.data_dir / "models")
     local = LocalLLMGenerator(model, threads=settings.llm_threads, max_tokens=settings.llm_max_tokens,
                               context_size=settings.llm_context)
