@@ -18,8 +18,10 @@ from assistant import jurisdictions as jur
 from assistant.figures import FigureReader, rank
 from assistant.followup import rewrite
 from assistant.generators.base import INSUFFICIENT, Generator
+from assistant.generators.extractive import Asked, ExtractiveGenerator
 from assistant.generators.factory import make_generator
 from assistant.injection import neutralize
+from assistant.prompting import build_messages
 from assistant.refusal import assess
 from assistant.retriever import Hit, HybridRetriever
 from assistant.text import asks_for_figure, focus, numbers
@@ -100,20 +102,31 @@ class Assistant:
         gen = self.generator(generator)
         sources = passages[: self.settings.answer_passages if gen.name == "extractive" else self.settings.llm_passages]
         given, flagged = neutralize(sources)
-        if gen.name != "extractive":
-            # A small CPU model reads ~40 prompt tokens/s: it gets the passages' most relevant
-            # sentences, which keeps the first token within seconds.
+        if gen.name == "extractive":
+            pieces = gen.stream(search_query, given)
+        else:
+            # The asked figures, read by rule, go to the model as facts: small models misread
+            # German and Chinese quotas. A small CPU model reads ~40 prompt tokens/s: it gets
+            # the passages' most relevant sentences (those of the facts first), which keeps the
+            # first token within seconds.
+            facts = self.extractive.figures(search_query, given) if Asked.of(search_query).figure else []
             wanted = self.retriever.glossary.expanded_terms(search_query)
-            given = [p.model_copy(update={"text": focus(p.text, wanted, self.settings.llm_passage_chars)}) for p in given]
+            given = [p.model_copy(update={"text": focus(p.text, wanted, self.settings.llm_passage_chars,
+                                                        tuple(unit for f, unit in facts if f.n == n))})
+                     for n, p in enumerate(given, start=1)]
+            if hasattr(gen, "chat_stream"):
+                pieces = gen.chat_stream(build_messages(search_query, given, [f for f, _ in facts]))
+            else:
+                pieces = gen.stream(search_query, given)
         raw = ""
-        for piece in gen.stream(search_query, given):
+        for piece in pieces:
             raw += piece
             yield StreamEvent("token", text=piece)
         if raw.strip().upper().startswith(INSUFFICIENT):
             answer = self._refusal("the generator found no answer in the passages", search_query, filters, hits, base)
             yield StreamEvent("answer", answer=answer.model_copy(update={"generator": gen.name}))
             return
-        checked = verify_answer(raw, given, sources)
+        checked = verify_answer(raw, given, sources, reader=self.reader)
         notes = list(checked.notes)
         if flagged:
             notes.append(f"ignored instruction-like text in {len(flagged)} passage(s): documents are data, not instructions")
@@ -156,12 +169,23 @@ class Assistant:
     def figures(self, question: str, checked: CheckedAnswer, sources: list[Passage], limit: int = 8) -> list[Figure]:
         """The figures the answer states, as facts read from its cited passages (whatever wrote
         it): a figure counts when its value stands in the answer's text."""
-        if self._reader is None:
-            self._reader = FigureReader(self.retriever.glossary)
         stated = numbers(checked.text)
-        found = [f for c in checked.citations for f in self._reader.read(sources[c.n - 1], sources[c.n - 1].text, c.n)
+        found = [f for c in checked.citations for f in self.reader.read(sources[c.n - 1], sources[c.n - 1].text, c.n)
                  if f.value in stated]
         return rank(found, question, self.retriever.glossary, limit)
+
+    @property
+    def reader(self) -> FigureReader:
+        if self._reader is None:
+            self._reader = FigureReader(self.retriever.glossary)
+        return self._reader
+
+    @property
+    def extractive(self) -> ExtractiveGenerator:
+        """The extractive generator, also what reads the asked figures for an LLM's prompt."""
+        gen = self.generator("extractive")
+        assert isinstance(gen, ExtractiveGenerator)
+        return gen
 
     def _refusal(self, reason: str, query: str, filters: SearchFilters | None, hits: list[Hit], base: dict) -> Answer:
         scope = f"{len({h.chunk.doc_id for h in hits})} matching documents" if hits else "the index"

@@ -354,3 +354,32 @@ def holds(figure: Figure) -> bool:
     """Does the figure's value (and every number of its English text) stand in its span?"""
     found = numbers(figure.span)
     return figure.value in found and numbers(f"{figure.text} {figure.period}") <= found
+
+
+def _named_terms(text: str, glossary: Glossary) -> set[str]:
+    """Every glossary term the English ``text`` names, the terms inside longer ones included
+    ("plastic packaging" names plastic and packaging too)."""
+    lowered = text.lower()
+    return {t for t in glossary.entries if t not in MEASURES
+            and re.search(rf"(?<!\w){re.escape(t)}(?:s|es)?(?!\w)", lowered)}
+
+
+def misattributed(claim: str, figures: list[Figure], glossary: Glossary) -> list[str]:
+    """The figures ``claim`` attaches to another subject than the one their span names: "90 %"
+    said of wood where the cited passage gives 90 % for plastics and 15 % for wood. A value is
+    judged only when every figure of that value names a subject and the claim names a subject
+    that the passages give another figure for; each finding reads 'value (plastic, not wood)'."""
+    said = _named_terms(claim, glossary)
+    if not said:
+        return []
+    subjects = lambda f: set(filter(None, f.subject.split(", "))) - MEASURES  # noqa: E731
+    out = []
+    for value in sorted(numbers(claim)):
+        own = [f for f in figures if f.value == value]
+        if not own or not all(subjects(f) for f in own):
+            continue
+        theirs = set().union(*(subjects(f) for f in own))
+        others = set().union(*(subjects(f) for f in figures if f.value != value)) - theirs
+        if not said & theirs and said & others:
+            out.append(f"{value} ({', '.join(sorted(theirs))}, not {', '.join(sorted(said & others))})")
+    return out

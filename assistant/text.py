@@ -138,18 +138,26 @@ def terms(text: str) -> set[str]:
     return {t for t in plain_tokens(text) if len(t) > 1 or not t.isascii()}
 
 
-def focus(text: str, wanted: set[str], max_chars: int) -> str:
+def focus(text: str, wanted: set[str], max_chars: int, spans: tuple[str, ...] = ()) -> str:
     """The sentences of ``text`` sharing most terms with ``wanted``, in their original order,
     within ``max_chars`` (CJK characters weigh 2.5, as in chunking): what a small LLM reads
-    instead of the whole passage."""
+    instead of the whole passage. Sentences inside one of the ``spans`` (the asked figures'
+    sentences) come first and are kept whole."""
     parts = sentences(text)
     if sum(text_length(p) + 1 for p in parts) <= max_chars:
         return " ".join(parts)
-    ranked = sorted(range(len(parts)), key=lambda i: (-len(terms(parts[i]) & wanted), i))
+    spans = tuple(" ".join(span.split()) for span in spans)
+
+    def kept(part: str) -> bool:
+        part = " ".join(part.split())
+        return any(part in span or span in part for span in spans)
+
+    ranked = sorted(range(len(parts)), key=lambda i: (not kept(parts[i]), -len(terms(parts[i]) & wanted), i))
     keep: list[int] = []
     used = 0
     for i in ranked:
-        if used + text_length(parts[i]) + 1 <= max_chars:
+        # A fact's sentence stays whole even past the budget: the fact's numbers must stand in it.
+        if kept(parts[i]) or used + text_length(parts[i]) + 1 <= max_chars:
             keep.append(i)
             used += text_length(parts[i]) + 1
     return " ".join(parts[i] for i in sorted(keep)) or parts[ranked[0]][:max_chars]

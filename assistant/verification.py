@@ -3,7 +3,8 @@
 Each sentence must cite at least one retrieved passage (``[n]`` within range), and every
 number, percentage and year in it must appear in a passage it cites. A sentence whose numbers
 stand in another passage is re-cited to it (with a note); sentences that still fail are
-dropped and the answer says so. Each citation carries the exact quote (a substring of the
+dropped and the answer says so. Given a figure reader, a sentence that attaches a figure to
+another subject than its passage does (a quota for wood given as plastics') is dropped too. Each citation carries the exact quote (a substring of the
 passage) that best supports the sentences citing it.
 
 Example::
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.figures import FigureReader, misattributed
 from assistant.text import citation_numbers, locate, numbers, sentences, strip_citations, terms
 from circularbench.types import Citation, Passage
 
@@ -87,10 +89,13 @@ def _sentences_keeping_quotes(raw: str) -> list[str]:
     return [re.sub(r"\x00(\d+)\x00", lambda m: quotes[int(m.group(1))], s) for s in sentences(parked)]
 
 
-def verify_answer(raw: str, passages: list[Passage], sources: list[Passage] | None = None) -> CheckedAnswer:
+def verify_answer(raw: str, passages: list[Passage], sources: list[Passage] | None = None,
+                  reader: FigureReader | None = None) -> CheckedAnswer:
     """Check ``raw`` against the ``passages`` the generator saw. ``sources`` are the full
-    passages they were cut from (same order), in which the quotes are located."""
+    passages they were cut from (same order), in which the quotes are located; ``reader``
+    checks that each stated figure keeps the subject its passage gives it."""
     sources = sources or passages
+    read: dict[int, list] = {}
     checked = CheckedAnswer(text="")
     kept: list[str] = []
     quotes: dict[int, str] = {}
@@ -120,6 +125,13 @@ def verify_answer(raw: str, passages: list[Passage], sources: list[Passage] | No
             )
             checked.dropped += 1
             continue
+        if reader is not None:
+            figures = [f for n in valid for f in read.setdefault(n, reader.read(passages[n - 1], passages[n - 1].text, n))]
+            if wrong := misattributed(claim, figures, reader.glossary):
+                checked.notes.append(f"dropped a sentence giving a figure to another subject than its passage "
+                                     f"does — {'; '.join(wrong)}: “{_short(claim)}”")
+                checked.dropped += 1
+                continue
         kept.append(f"{claim.rstrip()} {''.join(f'[{n}]' for n in valid)}".replace(". [", " [").rstrip() + ".")
         for n in valid:
             quotes.setdefault(n, best_quote(claim, passages[n - 1]))

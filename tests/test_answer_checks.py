@@ -4,7 +4,9 @@ import pytest
 
 from assistant import jurisdictions as jur
 from assistant.followup import rewrite
+from assistant.figures import FigureReader
 from assistant.injection import is_instruction, neutralize
+from assistant.prompting import build_messages
 from assistant.query_expansion import Glossary
 from assistant.text import asks_for_figure, focus, numbers, sentences
 from assistant.verification import verify_answer
@@ -42,6 +44,28 @@ def test_a_number_from_the_neighbouring_passage_is_re_cited():
     assert "moved citation [1] to [2]" in checked.notes[0]
 
 
+QUOTAS = passage("Die Systeme haben folgende Verwertungsquoten zu erfüllen: für Holz 15, für Kunststoffe 90 "
+                 "und für Glas 80 Masseprozent.", 1, "de")
+
+
+def test_a_figure_given_to_another_subject_is_dropped_and_reported():
+    checked = verify_answer("Wood packaging must reach 90 % by weight [1]. Plastics must reach 90 % by weight [1].",
+                            [QUOTAS], reader=FigureReader())
+    assert checked.text == "Plastics must reach 90 % by weight [1]." and checked.dropped == 1
+    assert "90 (plastic, not wood)" in checked.notes[0]
+    # A sentence naming no subject, or the right ones, is not judged wrong.
+    assert verify_answer("The quotas are 15, 90 and 80 % by weight [1].", [QUOTAS], reader=FigureReader()).kept == 1
+    assert verify_answer("Wood must reach 15 % and glass 80 % [1].", [QUOTAS], reader=FigureReader()).kept == 1
+
+
+def test_the_llm_prompt_lists_the_facts_after_the_passages():
+    facts = FigureReader().read(QUOTAS, QUOTAS.text, 1)
+    prompt = build_messages("What quota applies to plastics?", [QUOTAS], facts)[-1]["content"]
+    assert prompt.index("<passage") < prompt.index("Facts:") < prompt.index("Question:")
+    assert "- [1] 90 % by weight (plastic), § 1" in prompt
+    assert "Facts:" not in build_messages("What quota applies to plastics?", [QUOTAS])[-1]["content"]
+
+
 def test_citations_must_exist_and_be_in_range():
     checked = verify_answer("Packaging is recycled. Glass is recycled [9].", PASSAGES)
     assert checked.kept == 0 and checked.dropped == 2
@@ -55,6 +79,9 @@ def test_numbers_sentences_and_figure_questions():
     assert asks_for_figure("What share of waste was recycled?") and not asks_for_figure("Who must register?")
     long = "Cats sleep. " * 20 + "The glass quota is 90 percent. " + "Dogs bark. " * 20
     assert "glass quota" in focus(long, {"glass", "quota"}, 120) and len(focus(long, {"glass"}, 120)) <= 120
+    # The sentence of a fact is kept, whole, even when it shares no term and overruns the budget.
+    fact = "The deposit is EUR 0.25 per bottle, " + "and so on " * 15 + "in every shop."
+    assert fact in focus(long + fact, {"glass"}, 120, spans=(fact,))
 
 
 def test_jurisdictions_by_code_and_name_in_several_languages():

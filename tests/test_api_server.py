@@ -14,9 +14,11 @@ BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
-def two_workers(serve_small):
-    """(base URL, data folder) of `serve --workers 2`."""
-    return serve_small(workers=2)
+def two_workers(serve_small, model_path):
+    """(base URL, data folder) of `serve --workers 2`. Its local LLM is the session's joined
+    model, writing short answers: the fuzzer checks the server, not the answers, and a full
+    answer per fuzzed question would take most of the suite's time."""
+    return serve_small(workers=2, env={"CIRCULARBENCH_LLM_MODEL": str(model_path), "CIRCULARBENCH_LLM_MAX_TOKENS": "16"})
 
 
 def test_two_workers_see_each_others_uploads(two_workers):
