@@ -90,7 +90,7 @@ class Assistant:
             raise ValueError("question is empty")
         search_query = rewrite(question, history)
         hits = self.retriever.search(search_query, k=self.settings.search_k, filters=filters)
-        passages = [Passage.from_chunk(h.chunk, h.score) for h in hits]
+        passages = [self.retriever.passage(h) for h in hits]
         base = {"question": question, "passages": passages, "search_query": search_query}
 
         evidence = assess(search_query, hits, self.retriever.glossary, self.retriever.jurisdictions)

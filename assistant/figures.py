@@ -293,11 +293,11 @@ class FigureReader:
                             "period": min(periods)[1] if periods else "", "span": sentence})
         return out
 
-    def read(self, source: SourceRef, text: str, n: int) -> list[Figure]:
+    def read(self, source: SourceRef, text: str, n: int, lead_in: str = "") -> list[Figure]:
         """Every figure of ``text`` (a passage of ``source``, or a quote from it), cited as ``[n]``;
-        a figure whose English rendering names a number its span lacks is left out."""
+        a figure whose English rendering names a number its span lacks is left out. ``lead_in``
+        is the list lead-in ``text`` continues when it begins inside a list (see :func:`open_list`)."""
         figures: list[Figure] = []
-        lead_in = ""
         for sentence in sentences(text):
             context = lead_in if LIST_ITEM.match(sentence) else ""
             exact = locate(sentence, text) or sentence  # the span as the source writes it, line breaks and all
@@ -313,6 +313,19 @@ class FigureReader:
             elif not LIST_ITEM.match(sentence):
                 lead_in = ""
         return figures
+
+
+def open_list(text: str) -> str:
+    """The lead-in of the list ``text`` ends in ("… ten minste het volgende gewichtspercentage
+    wordt gerecycled:" and its items so far), or '' when it does not end inside a list: what a
+    chunk that begins with the next items continues."""
+    lead_in = ""
+    for sentence in sentences(text):
+        if sentence.rstrip().endswith((":", "：")):
+            lead_in = sentence
+        elif not LIST_ITEM.match(sentence):
+            lead_in = ""
+    return lead_in
 
 
 def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -> list[Figure]:

@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field
 
 from assistant.retriever import HybridRetriever
 from circularbench.settings import Settings
-from circularbench.types import Passage, SearchFilters
+from circularbench.types import SearchFilters
 
 
 class CircularbenchRetriever(BaseRetriever):
@@ -35,7 +35,7 @@ class CircularbenchRetriever(BaseRetriever):
         hits = self.retriever.search(query, k=self.k, filters=self.filters)
         out = []
         for h in hits:
-            passage = Passage.from_chunk(h.chunk, h.score)
+            passage = self.retriever.passage(h)
             out.append(Document(page_content=passage.text, metadata=passage.model_dump(exclude={"text"}),
                                 id=passage.chunk_id))
         return out

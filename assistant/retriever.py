@@ -29,10 +29,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant import jurisdictions as jur
+from assistant.figures import LIST_ITEM, open_list
 from assistant.named_documents import DocumentNames
 from assistant.query_expansion import Glossary
 from circularbench.settings import Settings
-from circularbench.types import Chunk, SearchFilters
+from circularbench.types import Chunk, Passage, SearchFilters
 from indexer.embeddings import Embedder, load_embedder
 from indexer.keyword_index import KeywordIndex
 from indexer.ledger import Ledger
@@ -76,6 +77,25 @@ class HybridRetriever:
         self.translated_weight = translated_weight
         self.preamble_weight = preamble_weight
         self._articled = {c.doc_id for c in self.chunks.values() if c.section and c.doc_type in _LEGAL_TYPES}
+        self._order: dict[str, list[str]] | None = None  # per document, its chunk ids in text order
+
+    def lead_in(self, chunk: Chunk) -> str:
+        """The list lead-in ``chunk`` continues when its text begins with list items, read from
+        the chunk before it in its document ('' otherwise): chunking may cut a list after its
+        lead-in, leaving the items' figures without what they apply to."""
+        if not LIST_ITEM.match(chunk.text.lstrip().lstrip("#").lstrip()):
+            return ""
+        if self._order is None:
+            self._order = {}
+            for c in sorted(self.chunks.values(), key=lambda c: (c.doc_id, c.page or 0, c.char_start)):
+                self._order.setdefault(c.doc_id, []).append(c.chunk_id)
+        ids = self._order.get(chunk.doc_id, [])
+        at = ids.index(chunk.chunk_id) if chunk.chunk_id in ids else 0
+        return open_list(self.chunks[ids[at - 1]].text) if at > 0 else ""
+
+    def passage(self, hit: Hit) -> Passage:
+        """The hit as the assistant and the API show it, with the list lead-in it continues."""
+        return Passage.from_chunk(hit.chunk, hit.score, self.lead_in(hit.chunk))
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "HybridRetriever":

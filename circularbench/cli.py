@@ -142,7 +142,6 @@ def search(
 ) -> None:
     """Hybrid (dense + keyword) search over the index."""
     from assistant.retriever import HybridRetriever, IndexNotReadyError
-    from circularbench.types import Passage
 
     filters = _filters(jurisdiction, year_from, year_to, doc_type, language)
     try:
@@ -151,7 +150,7 @@ def search(
         _fail(str(exc))
     hits = retriever.search(query, k=k, filters=filters)
     if as_json:
-        passages = [Passage.from_chunk(h.chunk, h.score).model_dump() for h in hits]
+        passages = [retriever.passage(h).model_dump() for h in hits]
         typer.echo(json.dumps(passages, ensure_ascii=False, indent=1))
         return
     for n, hit in enumerate(hits, start=1):

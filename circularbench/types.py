@@ -153,10 +153,12 @@ class Passage(SourceRef):
     doc_type: str
     text: str
     score: float
+    lead_in: str = Field(default="", description="When the text begins inside a list, the sentence "
+                         "introducing it, from the text before: what its items' figures apply to.")
 
     @classmethod
-    def from_chunk(cls, chunk: Chunk, score: float) -> "Passage":
-        return cls(score=score, **chunk.model_dump(exclude={"heading", "char_start", "char_end"}))
+    def from_chunk(cls, chunk: Chunk, score: float, lead_in: str = "") -> "Passage":
+        return cls(score=score, lead_in=lead_in, **chunk.model_dump(exclude={"heading", "char_start", "char_end"}))
 
     @property
     def locator(self) -> str:

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from assistant.assistant import Assistant
 from assistant.langchain_retriever import CircularbenchRetriever
-from assistant.retriever import HybridRetriever
+from assistant.retriever import Hit, HybridRetriever
 from assistant.verification import verify_answer
 from circularbench.cli import app
 from circularbench.types import DocumentRecord, Passage, SearchFilters, Turn
@@ -82,6 +82,20 @@ def test_chinese_and_dutch_evidence_get_an_english_lead_with_the_figure(bot):
                     generator="extractive")
     lead = assert_english_lead(dutch)
     assert "Netherlands" in lead and "% by weight" in lead
+
+
+def test_a_chunk_that_begins_inside_a_list_carries_the_lead_in_its_figures_apply_to(bot):
+    # The Dutch decree's plastics percentages: chunking cut the list after "a. van de kunststof
+    # verpakkingen ten minste het volgende gewichtspercentage wordt gerecycled:".
+    items = [c for c in bot.retriever.chunks.values()
+             if c.doc_id == "nl_besluit_beheer_verpakkingen_2014" and c.text.startswith("1°. in 2015: 45 gewichtsprocent")]
+    assert items, "the list chunk is gone: re-check the chunking of Artikel 6"
+    passage = bot.retriever.passage(Hit(items[0], 1.0, None, None))
+    assert "kunststof verpakkingen" in passage.lead_in and passage.lead_in.endswith("gerecycled:")
+    figures = bot.extractive.reader.read(passage, passage.text, 1, passage.lead_in)
+    assert figures and all("plastic" in f.subject for f in figures[:7]), figures[:7]
+    # A chunk that does not begin inside a list has none.
+    assert not bot.retriever.lead_in(next(c for c in bot.retriever.chunks.values() if c.text.startswith("###")))
 
 
 def test_every_sentence_ends_with_a_citation(bot):

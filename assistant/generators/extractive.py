@@ -77,6 +77,14 @@ def _units(text: str) -> list[str]:
     return out
 
 
+def _continues(passage: Passage, units: list[str], position: int) -> str:
+    """The lead-in of the list the unit at ``position`` belongs to, when the passage begins inside
+    that list (its lead-in then stands in the chunk before), else ''."""
+    if passage.lead_in and all(LIST_ITEM.match(u) for u in units[: position + 1]):
+        return passage.lead_in
+    return ""
+
+
 def _title_like(sentence: str, language: str) -> bool:
     if _BYLINE.search(sentence):
         return True
@@ -130,7 +138,9 @@ class ExtractiveGenerator:
                                                                 and not sentence.endswith(_ENDS)):
                     continue
                 tokens = set(analyze(sentence, passage.language))
-                matched = len(tokens & wanted)
+                context = _continues(passage, units, position)
+                # A list item is about what its lead-in names, even when that stood in the chunk before.
+                matched = len((tokens | set(analyze(context, passage.language))) & wanted)
                 if matched == 0:
                     continue
                 score = matched / math.sqrt(len(tokens) + 4) / math.sqrt(rank_)
@@ -171,10 +181,11 @@ class ExtractiveGenerator:
         found: list[Figure] = []
         unit_of: dict[tuple[int, str], str] = {}
         best = scored[0][0] if scored else 0.0
-        for score, n, _, unit in scored[:units]:
+        for score, n, position, unit in scored[:units]:
             if score < self.lead_floor * best:
                 break  # a sentence far weaker than the best one states figures nobody asked for
-            for figure in self.reader.read(passages[n - 1], unit, n):
+            passage = passages[n - 1]
+            for figure in self.reader.read(passage, unit, n, _continues(passage, _units(passage.text), position)):
                 found.append(figure)
                 unit_of.setdefault((n, figure.span), unit)
         ranked = rank(found, question, self.glossary, self.lead_figures)

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from assistant.snapshot import IndexSnapshots
 from assistant.generators.base import GeneratorError, GeneratorNotConfigured
 from assistant.jurisdictions import UnknownJurisdictionError, normalize
-from circularbench.types import Answer, Passage
+from circularbench.types import Answer
 from web.dependencies import current_assistant, get_snapshots, require_api_key
 from web.schemas import AskRequest, SearchRequest, SearchResponse
 
@@ -30,7 +30,7 @@ def search(body: SearchRequest, snapshots: IndexSnapshots = Depends(get_snapshot
         hits = bot.retriever.search(body.query, k=body.k, filters=body.filters)
     except UnknownJurisdictionError as exc:
         raise _bad_request(exc) from exc
-    return SearchResponse(passages=[Passage.from_chunk(h.chunk, h.score) for h in hits])
+    return SearchResponse(passages=[bot.retriever.passage(h) for h in hits])
 
 
 @router.post("/ask", response_model=Answer)
