@@ -170,7 +170,8 @@ class Assistant:
         """The figures the answer states, as facts read from its cited passages (whatever wrote
         it): a figure counts when its value stands in the answer's text."""
         stated = numbers(checked.text)
-        found = [f for c in checked.citations for f in self.reader.read(sources[c.n - 1], sources[c.n - 1].text, c.n)
+        found = [f for c in checked.citations
+                 for f in self.reader.read(sources[c.n - 1], sources[c.n - 1].text, c.n, sources[c.n - 1].lead_in)
                  if f.value in stated]
         return rank(found, question, self.retriever.glossary, limit)
 

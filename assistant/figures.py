@@ -353,8 +353,12 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
         return (sum(1 / spread[t] for t in named[i]) * 2 + len(terms(figure.span) & wanted) / 10
                 + (0.5 if figure.period else 0) - 0.2 * (figure.n - 1))
 
+    def latest(i: int) -> int:
+        """A schedule's figures score alike: its latest step comes first (the one in force, or next)."""
+        return max(map(int, re.findall(r"\b(?:19|20)\d{2}\b", figures[i].period)), default=0)
+
     out: list[Figure] = []
-    for i in sorted(range(len(figures)), key=lambda i: (-score(i), i)):
+    for i in sorted(range(len(figures)), key=lambda i: (-round(score(i), 6), -latest(i), i)):
         figure = figures[i]
         if not any(f.value == figure.value and f.unit == figure.unit and f.chunk_id == figure.chunk_id for f in out):
             out.append(figure)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from assistant import jurisdictions as jur
 from assistant.assistant import Assistant
-from assistant.text import terms
 from circularbench.types import Finding, SearchFilters
 
 NOT_FOUND = "not found in the indexed documents"
@@ -30,16 +29,15 @@ class Finder:
         indexed = self.assistant.retriever.jurisdictions
         return bool(set(jur.expand([code], indexed)) & indexed)
 
-    def topic_terms(self, topic: str) -> set[str]:
-        return self.assistant.retriever.glossary.expanded_terms(topic)
-
     def find(self, question: str, code: str, topic: str) -> Finding:
         if not self.covers(code):
             return Finding(jurisdiction=code, question=question, found=False,
                            text=f"{NOT_FOUND} (no documents from {jur.name(code)} are indexed)")
         answer = self.assistant.ask(question, filters=SearchFilters(jurisdictions=[code]), generator=self.generator)
-        quoted = terms(" ".join(c.quote for c in answer.citations))
-        if answer.refused or not quoted & self.topic_terms(topic):
+        # A quoted list item is about what its lead-in names, which may stand before the passage.
+        mentions = self.assistant.extractive.mentions
+        if answer.refused or not any(mentions(topic, f"{answer.passages[c.n - 1].lead_in} {c.quote}", c.language)
+                                     for c in answer.citations):
             return Finding(jurisdiction=code, question=question, found=False, text=NOT_FOUND)
         return Finding(jurisdiction=code, question=question, found=True, text=answer.answer,
                        citations=answer.citations, figures=answer.figures)

@@ -60,20 +60,22 @@ class Asked:
                    date=bool(_ASKS_DATE.search(question)), definition=bool(_ASKS_DEFINITION.search(question)))
 
 
-def _units(text: str) -> list[str]:
+def _units(text: str, continuing: bool = False) -> list[str]:
     """The passage's sentences, a list's lead-in ("… the following percentages:") joined to its
-    items so that a sentence never stops before its number."""
+    items so that a sentence never stops before its number; ``continuing``: the text begins
+    inside a list (its lead-in stood before it), whose first items are joined into one unit."""
     out: list[str] = []
-    joining = False
+    joining = continuing
     for sentence in sentences(text):
         sentence = _HEADING.sub("", sentence).strip()
+        opens = sentence.rstrip().endswith((":", "："))  # an item that opens a list of its own
         if out and (joining or out[-1].rstrip().endswith((":", "："))) and LIST_ITEM.match(sentence) \
-                and len(out[-1]) < 700:
+                and not opens and len(out[-1]) < 700:
             out[-1] = f"{out[-1]} {sentence}"
             joining = True
         else:
+            joining = bool(continuing and not out and LIST_ITEM.match(sentence))
             out.append(sentence)
-            joining = False
     return out
 
 
@@ -83,6 +85,21 @@ def _continues(passage: Passage, units: list[str], position: int) -> str:
     if passage.lead_in and all(LIST_ITEM.match(u) for u in units[: position + 1]):
         return passage.lead_in
     return ""
+
+
+_PART = 5  # the shortest compound part matched on its own
+
+
+def _matched(tokens: set[str], wanted: set[str], language: str) -> int:
+    """How many of ``tokens`` meet ``wanted``. In German and Dutch a token also meets a wanted
+    compound it begins or ends ("kunststof" in "kunststofverpak") and a wanted stem it extends
+    ("recycled", "recycl"): the analyzer's splitter misses many Dutch compounds, and the glossary
+    gives a compound for "plastic packaging" where a law writes "kunststof verpakkingen"."""
+    if language not in ("de", "nl"):
+        return len(tokens & wanted)
+    return sum(t in wanted or (len(t) >= _PART and any(
+        (len(w) > len(t) and (w.startswith(t) or w.endswith(t))) or (len(t) > len(w) >= _PART and t.startswith(w))
+        for w in wanted)) for t in tokens)
 
 
 def _title_like(sentence: str, language: str) -> bool:
@@ -119,6 +136,12 @@ class ExtractiveGenerator:
             out[language] = english | set(analyze(text, language))
         return out
 
+    def mentions(self, question: str, text: str, language: str) -> int:
+        """How many of the words of ``text`` (in ``language``) meet the question's terms or their
+        translations, as the sentence scoring counts them."""
+        wanted = self._wanted(question)
+        return _matched(set(analyze(text, language)), wanted.get(language, wanted["en"]), language)
+
     def scored(self, question: str, passages: list[Passage]) -> list[tuple[float, int, int, str]]:
         """(score, passage number, position, sentence) of every sentence sharing a term with the
         question, best first."""
@@ -127,7 +150,7 @@ class ExtractiveGenerator:
         question_numbers = numbers(question)
         scored: list[tuple[float, int, int, str]] = []
         for rank_, passage in enumerate(passages[: self.passages_considered], start=1):
-            units = _units(passage.text)
+            units = _units(passage.text, bool(passage.lead_in))
             wanted = wanted_by_language.get(passage.language, wanted_by_language["en"])
             for position, sentence in enumerate(units):
                 # A heading ("§ 1 Abfallwirtschaftliche Ziele") names a topic but says nothing.
@@ -140,7 +163,7 @@ class ExtractiveGenerator:
                 tokens = set(analyze(sentence, passage.language))
                 context = _continues(passage, units, position)
                 # A list item is about what its lead-in names, even when that stood in the chunk before.
-                matched = len((tokens | set(analyze(context, passage.language))) & wanted)
+                matched = _matched(tokens | set(analyze(context, passage.language)), wanted, passage.language)
                 if matched == 0:
                     continue
                 score = matched / math.sqrt(len(tokens) + 4) / math.sqrt(rank_)
@@ -185,7 +208,7 @@ class ExtractiveGenerator:
             if score < self.lead_floor * best:
                 break  # a sentence far weaker than the best one states figures nobody asked for
             passage = passages[n - 1]
-            for figure in self.reader.read(passage, unit, n, _continues(passage, _units(passage.text), position)):
+            for figure in self.reader.read(passage, unit, n, _continues(passage, _units(passage.text, bool(passage.lead_in)), position)):
                 found.append(figure)
                 unit_of.setdefault((n, figure.span), unit)
         ranked = rank(found, question, self.glossary, self.lead_figures)
