@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from assistant import jurisdictions as jur
 from assistant.assistant import Assistant
-from circularbench.types import Finding, SearchFilters
+from circularbench.types import Citation, Figure, Finding, SearchFilters
 
 NOT_FOUND = "not found in the indexed documents"
 
@@ -40,4 +40,23 @@ class Finder:
                                      for c in answer.citations):
             return Finding(jurisdiction=code, question=question, found=False, text=NOT_FOUND)
         return Finding(jurisdiction=code, question=question, found=True, text=answer.answer,
+                       summary=summary(answer.figures, answer.citations),
                        citations=answer.citations, figures=answer.figures)
+
+
+def summary(figures: list[Figure], citations: list[Citation], facts: int = 3, quote_chars: int = 160) -> str:
+    """A concise cell: 'plastic: 51 % by weight in 2021 — Artikel 6 [2]; … “quote” [2]'."""
+    stated = []
+    for f in figures[:facts]:
+        where = ", ".join(x for x in (f.section.strip(), f"p. {f.page}" if f.page else "") if x)
+        stated.append(f"{f.subject + ': ' if f.subject else ''}{f.text}{' ' + f.period if f.period else ''}"
+                      f"{' — ' + where if where else ''} [{f.n}]")
+    cited = next((c for c in citations if figures and c.n == figures[0].n), citations[0] if citations else None)
+    quote = ""
+    if cited is not None:
+        text = " ".join(cited.quote.split())
+        text = text if len(text) <= quote_chars else text[: quote_chars - 1].rsplit(" ", 1)[0] + "…"
+        quote = f"“{text}” [{cited.n}]"
+    if not stated:
+        return f"Evidence found, no figure: {quote}".strip()
+    return "; ".join(stated) + (f". {quote}" if quote else "")

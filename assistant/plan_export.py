@@ -27,9 +27,11 @@ def _numbering(citations: list[Citation]) -> dict[str, int]:
     return {_key(c): i for i, c in enumerate(citations, start=1)}
 
 
-def _renumber(finding: Finding, numbers: dict[str, int]) -> str:
+def _renumber(finding: Finding, numbers: dict[str, int], cell: bool = False) -> str:
+    """The finding's text (``cell``: its concise summary) with the document's source numbers."""
     local = {c.n: numbers.get(_key(c)) for c in finding.citations}
-    return re.sub(r"\[(\d+)\]", lambda m: f"[{local.get(int(m.group(1))) or m.group(1)}]", finding.text)
+    text = (finding.summary or finding.text) if cell else finding.text
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{local.get(int(m.group(1))) or m.group(1)}]", text)
 
 
 def _where(c: Citation) -> str:
@@ -76,7 +78,7 @@ def _gap_markdown(plan: Plan, numbers: dict[str, int]) -> str:
     lines = ["**Gap table**", "", "| Criterion | " + " | ".join(jur.name(c) for c in codes) + " |",
              "|---" * (len(codes) + 1) + "|"]
     for row in plan.gap_table:
-        cells = [_md_cell(_renumber(f, numbers)) if f.found else f"*{_md_cell(f.text)}*" for f in row.cells]
+        cells = [_md_cell(_renumber(f, numbers, cell=True)) if f.found else f"*{_md_cell(f.text)}*" for f in row.cells]
         lines.append(f"| {row.criterion} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -90,12 +92,54 @@ def comparison_markdown(comparison: Comparison) -> str:
     out = [f"# Comparison: {comparison.topic}", "", "| Jurisdiction | " + " | ".join(comparison.criteria) + " |",
            "|---" * (len(comparison.criteria) + 1) + "|"]
     for code, row in zip(comparison.jurisdictions, comparison.rows):
-        cells = [_md_cell(_renumber(f, numbers)) if f.found else f"*{_md_cell(f.text)}*" for f in row]
+        cells = [_md_cell(_renumber(f, numbers, cell=True)) if f.found else f"*{_md_cell(f.text)}*" for f in row]
         out.append(f"| {jur.name(code)} | " + " | ".join(cells) + " |")
     out += ["", "## Sources", ""]
     out += [f"{n}. {c.title[:90]} ({c.jurisdiction}, {c.year or 'n.d.'}), {_where(c)}: “{_md_cell(c.quote[:300])}”"
             for n, c in _sources(citations)]
     return "\n".join(out) + "\n"
+
+
+def comparison_xlsx(comparison: Comparison, path: Path) -> Path:
+    """The matrix as a spreadsheet: one row per jurisdiction with its concise cells, a sheet of
+    the figures as facts (one row each, filterable) and a sheet of the numbered sources."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    citations: list[Citation] = []
+    for row in comparison.rows:
+        for f in row:
+            citations += [c for c in f.citations if _key(c) not in {_key(x) for x in citations}]
+    numbers = _numbering(citations)
+    book = Workbook()
+    matrix = book.active
+    matrix.title = "Comparison"
+    matrix.append(["Jurisdiction", "Code", *comparison.criteria])
+    facts = book.create_sheet("Figures")
+    facts.append(["Jurisdiction", "Criterion", "Figure", "Applies to", "Deadline or period", "Article / page",
+                  "Source", "Original text"])
+    for code, row in zip(comparison.jurisdictions, comparison.rows):
+        matrix.append([jur.name(code), code, *(_renumber(f, numbers, cell=True) if f.found else f.text for f in row)])
+        for criterion, f in zip(comparison.criteria, row):
+            local = {c.n: numbers.get(_key(c)) for c in f.citations}
+            for fig in f.figures:
+                facts.append([jur.name(code), criterion, fig.text, fig.subject, fig.period,
+                              ", ".join(x for x in (fig.section, f"p. {fig.page}" if fig.page else "") if x),
+                              local.get(fig.n), " ".join(fig.span.split())])
+    sources = book.create_sheet("Sources")
+    sources.append(["Source", "Document", "File", "Jurisdiction", "Year", "Page / article", "Quote", "Language"])
+    for n, c in _sources(citations):
+        sources.append([n, c.title, c.file, c.jurisdiction, c.year, _where(c), c.quote, c.language])
+    for sheet in book.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = 18 if column[0].column <= 2 else 60
+            for cell in column[1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
+    book.save(path)
+    return path
 
 
 def plan_docx(plan: Plan, path: Path) -> Path:
@@ -133,7 +177,7 @@ def plan_docx(plan: Plan, path: Path) -> Path:
                 cells = table.add_row().cells
                 cells[0].text = row.criterion
                 for i, f in enumerate(row.cells, start=1):
-                    cells[i].text = _renumber(f, numbers) if f.found else f.text
+                    cells[i].text = _renumber(f, numbers, cell=True) if f.found else f.text
     doc.add_heading("Sources", level=1)
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"

@@ -245,12 +245,13 @@ def compare(
     jurisdictions: str = typer.Option(..., "--jurisdictions", "-j", help="Comma-separated, e.g. DE,NL,CN,EU."),
     columns: Optional[str] = typer.Option(None, "--criteria", help="Comma-separated sub-criteria as columns."),
     as_json: bool = typer.Option(False, "--json"),
+    xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the matrix as a spreadsheet here."),
     generator: Optional[str] = typer.Option("extractive", "--generator", "-g"),
 ) -> None:
     """Compare jurisdictions side by side: each cell cited, or 'not found in the indexed documents'."""
     from assistant.assistant import Assistant
     from assistant.jurisdictions import UnknownJurisdictionError
-    from assistant.plan_export import comparison_markdown
+    from assistant.plan_export import comparison_markdown, comparison_xlsx
     from assistant.plans import Planner
     from assistant.retriever import IndexNotReadyError
 
@@ -259,6 +260,11 @@ def compare(
         result = planner.compare(criterion, _split(jurisdictions), _split(columns) if columns else None)
     except (IndexNotReadyError, UnknownJurisdictionError, ValueError) as exc:
         _fail(str(exc))
+    if xlsx is not None:
+        try:
+            comparison_xlsx(result, xlsx)
+        except OSError as exc:
+            _fail(f"cannot write {xlsx}: {exc.strerror or exc}")
     typer.echo(result.model_dump_json(indent=1) if as_json else comparison_markdown(result))
 
 

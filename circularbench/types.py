@@ -228,6 +228,8 @@ class Finding(BaseModel):
     question: str
     found: bool
     text: str = Field(description="The cited answer, or 'not found in the indexed documents'.")
+    summary: str = Field(default="", description="The matrix cell: its figures in English with their article, "
+                         "then the supporting quote; 'Evidence found, no figure: …' when the passages state none.")
     citations: list[Citation] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list, description="The figures the cited passages state, "
                                   "as facts: the cell's numbers in English.")

@@ -1,9 +1,11 @@
 """Benchmarking plans and comparisons on the real index."""
 
 import json
+import re
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from assistant.assistant import Assistant
@@ -90,6 +92,10 @@ def test_comparison_covers_every_jurisdiction(planner):
         lead = cells[code].text.split(" original")[0]
         assert lead.startswith(country) and "% by weight" in lead, cells[code].text
         assert any(f.text in lead and "plastic" in f.subject for f in cells[code].figures), cells[code].figures
+        # The matrix cell is concise: the facts with their article, then one quote.
+        summary = cells[code].summary
+        assert summary.startswith(cells[code].figures[0].subject) and "% by weight" in summary
+        assert summary.count("“") == 1 and len(summary) < len(cells[code].text), summary
     assert comparison_markdown(result).count("| ") > 5
 
 
@@ -104,6 +110,19 @@ def test_cli_plan_docx_and_compare_json(real_index, monkeypatch, tmp_path):
     assert Document(str(out)).paragraphs
     bad = runner.invoke(app, ["plan", "--topic", "x", "-j", "Atlantis", "--peers", "DE"])
     assert bad.exit_code == 1 and "unknown jurisdiction 'Atlantis'" in bad.output
-    cmp = runner.invoke(app, ["compare", "deposit systems for beverage packaging", "-j", "DE,NL", "--json"])
+    sheet = tmp_path / "matrix.xlsx"
+    cmp = runner.invoke(app, ["compare", "deposit systems for beverage packaging", "-j", "DE,NL", "--json",
+                              "--xlsx", str(sheet)])
     assert cmp.exit_code == 0, cmp.output
-    assert json.loads(cmp.output)["jurisdictions"] == ["DE", "NL"]
+    result = json.loads(cmp.output)
+    assert result["jurisdictions"] == ["DE", "NL"]
+    book = load_workbook(sheet)
+    assert book.sheetnames == ["Comparison", "Figures", "Sources"]
+    rows = list(book["Comparison"].values)
+    assert rows[0] == ("Jurisdiction", "Code", "deposit systems for beverage packaging")
+    assert [r[1] for r in rows[1:]] == ["DE", "NL"]
+    unnumbered = lambda text: re.sub(r"\[\d+\]", "[]", text)  # noqa: E731 - the sheet numbers its sources
+    assert [unnumbered(r[2]) for r in rows[1:]] == [unnumbered(c["summary"] or c["text"])
+                                                   for c in (row[0] for row in result["rows"])]
+    figures = sum(len(row[0]["figures"]) for row in result["rows"])
+    assert book["Figures"].max_row == 1 + figures and book["Sources"].max_row > 1

@@ -226,7 +226,7 @@ def test_plan_renders_fits_and_downloads_as_docx(page, tmp_path):
     page.screenshot(path=str(SHOTS / "plan.png"), full_page=True)
 
 
-def test_compare_fits_and_downloads_as_csv(page, tmp_path):
+def test_compare_fits_and_downloads_as_csv_and_xlsx(page, tmp_path):
     page.get_by_role("tab", name="Compare").click()
     page.get_by_label("Jurisdictions").fill("DE,NL,CN,JP")
     page.click("#compare")
@@ -239,6 +239,12 @@ def test_compare_fits_and_downloads_as_csv(page, tmp_path):
 
     rows = list(csv.reader(csv_path.open(encoding="utf-8-sig")))
     assert rows[0][:2] == ["jurisdiction", "code"] and {r[1] for r in rows[1:5]} == {"DE", "NL", "CN", "JP"}
+    from openpyxl import load_workbook
+
+    sheet = download(page, page.locator('#compare-files a[download="comparison.xlsx"]'), tmp_path / "c.xlsx")
+    book = load_workbook(sheet)
+    assert book.sheetnames == ["Comparison", "Figures", "Sources"]
+    assert [r[1] for r in book["Comparison"].iter_rows(min_row=2, values_only=True)] == ["DE", "NL", "CN", "JP"]
     page.locator("#compare-md a.cb-cite").first.click()
     expect(page.locator("#cb-viewer mark.cb-hl")).to_be_visible(timeout=30000)
     page.screenshot(path=str(SHOTS / "compare-viewer.png"))

@@ -23,7 +23,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant import jurisdictions as jur
-from assistant.plan_export import comparison_markdown, plan_docx, plan_markdown
+from assistant.plan_export import comparison_markdown, comparison_xlsx, plan_docx, plan_markdown
 from assistant.plans import Planner
 from assistant.snapshot import IndexSnapshots
 from circularbench.documents import DocumentService
@@ -255,7 +255,8 @@ def build_ui(snapshots: IndexSnapshots, docs: DocumentService, settings: Setting
         (folder / "comparison.csv").write_text(R.comparison_csv(result), encoding="utf-8-sig")
         (folder / "comparison.md").write_text(comparison_markdown(result), encoding="utf-8")
         (folder / "comparison.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
-        files = [str(folder / n) for n in ("comparison.csv", "comparison.md", "comparison.json")]
+        comparison_xlsx(result, folder / "comparison.xlsx")
+        files = [str(folder / n) for n in ("comparison.xlsx", "comparison.csv", "comparison.md", "comparison.json")]
         return R.comparison_html(result), files
 
     # --- documents -------------------------------------------------------------------------

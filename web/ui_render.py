@@ -255,7 +255,7 @@ def comparison_html(comparison: Any) -> str:
                 cells.append(f'<em class="cb-missing">{esc(f.text)}</em>')
                 continue
             local = {c.n: numbers[_key(c)] for c in f.citations}
-            text = esc(one_line(f.text))
+            text = esc(one_line(f.summary or f.text))
             text = _MARKER.sub(lambda m: (f'<a class="cb-cite" href="#cb-cmp-{local[int(m.group(1))]}">[{local[int(m.group(1))]}]</a>'
                                           if int(m.group(1)) in local else m.group(0)), text)
             cells.append(text)
@@ -284,7 +284,7 @@ def comparison_csv(comparison: Any) -> str:
         cells = []
         for f in row:
             local = {c.n: numbers[_key(c)] for c in f.citations}
-            cells.append(_MARKER.sub(lambda m: f"[{local.get(int(m.group(1)), m.group(1))}]", one_line(f.text)))
+            cells.append(_MARKER.sub(lambda m: f"[{local.get(int(m.group(1)), m.group(1))}]", one_line(f.summary or f.text)))
         w.writerow([jur.name(code), code, *cells])
     w.writerow([])
     w.writerow(["source", "document", "jurisdiction", "year", "page / article", "quote"])
