@@ -50,6 +50,25 @@ DEFAULT_CRITERIA = [
 ]
 
 
+def _once(steps: list[PlanStep]) -> None:
+    """Each piece of evidence in the first step that cites it: a later finding whose citations
+    all stand in an earlier step is replaced by a note pointing there."""
+    first: dict[str, int] = {}
+    for s in steps:
+        kept = []
+        for f in s.evidence:
+            keys = [f"{c.chunk_id}|{c.quote}" for c in f.citations]
+            earlier = {first[k] for k in keys if k in first}
+            if f.found and keys and all(k in first for k in keys):
+                s.notes.append(f"{jur.name(f.jurisdiction)}: the evidence is that of step "
+                               f"{', '.join(map(str, sorted(earlier)))}.")
+                continue
+            for k in keys:
+                first.setdefault(k, s.number)
+            kept.append(f)
+        s.evidence = kept
+
+
 class Planner:
     def __init__(self, assistant: Assistant, generator: str | None = "extractive"):
         self.assistant = assistant
@@ -113,6 +132,10 @@ class Planner:
         supervision = [find(f"How are {topic} rules supervised, monitored and enforced?", p, topic) for p in peers]
         review = [find(f"When must the {topic} targets or rules be reviewed or revised?", p, topic) for p in peers]
         definition = [find(f"How is {topic} defined?", p, topic) for p in peers]
+        practices_seen = [find(f"What best practices, measures or instruments for {topic} are described?", p, topic)
+                          for p in peers]
+        lessons = [find(f"What results, evaluations or lessons of {topic} policies are reported?", p, topic)
+                   for p in peers]
 
         gaps = [(row.criterion, cell) for row in gap_table for cell in row.cells[1:] if cell.found
                 and not row.cells[0].found]
@@ -131,18 +154,22 @@ class Planner:
                  + ([f"Home-side data to collect from national sources: {', '.join(criteria)} for {topic} "
                      f"in {names[home]} (none is indexed)."] if not home_covered else []), data),
             step(5, [f"Fill the gap table: {names[home]} against each peer, criterion by criterion.",
-                     "Mark each gap and the peer practice that closes it."]),
+                     "Mark each gap and the peer practice that closes it (the peers' practices below)."],
+                 practices_seen),
             step(6, [f"Adopt or adapt {names[cell.jurisdiction]}'s {criterion} for {topic} (see the gap table)."
                      for criterion, cell in gaps[:6]]
-                 or ["Set the direction from the gap table once the home-side data is in."]),
+                 or ["Set the direction from the gap table once the home-side data is in."],
+                 [cell for _, cell in gaps[:6]]),
             step(7, ["Consult producers, municipalities, recyclers and citizens on the draft plan; revise it "
                      "with their feedback before adoption."]),
             step(8, ["Monitor the indicators of step 4 against the peers' levels each year; correct deviations."],
                  supervision),
-            step(9, ["After the first cycle, evaluate the effect against the targets and record what worked."]),
+            step(9, ["After the first cycle, evaluate the effect against the targets and record what worked, "
+                     "as the peers' own results and evaluations below do."], lessons),
             step(10, [f"Benchmark again when a peer revises its {topic} rules or targets, or when home conditions "
                       "change (review dates below)."], review),
         ]
+        _once(steps)
         return Plan(topic=topic, home=home, peers=peers, steps=steps, gap_table=gap_table,
                     generator=self.generator or self.assistant.settings.generator, notes=notes)
 
