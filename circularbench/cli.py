@@ -291,7 +291,7 @@ def evaluate(
     generators: str = typer.Option("extractive", "--generators", help="Comma-separated: extractive,local,openai."),
     llm_limit: int = typer.Option(12, "--llm-limit", min=1, help="Questions per split for each LLM generator."),
     no_baselines: bool = typer.Option(False, "--no-baselines", help="Skip the naive LangChain pipeline."),
-    out: Path = typer.Option(Path("evals/reports"), "--out", help="Reports go to a dated folder here."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Reports go to a dated folder here (default: the reports_dir setting)."),
     gate: bool = typer.Option(False, "--gate", help="The CI gate (test + unseen); exit 1 below the committed thresholds."),
 ) -> None:
     """Evaluate retrieval, answers, refusals and plans per split, with baselines, and show where answers were lost."""
@@ -305,8 +305,9 @@ def evaluate(
         _fail(f"--split must be among {', '.join(SPLITS)} (comma-separated) or all, not {split!r}")
     config = EvalConfig(**GATE_CONFIG) if gate else EvalConfig(
         splits=splits, generators=_split(generators), llm_limit=llm_limit, baselines=not no_baselines)
-    data = run_eval(Settings(), config).summary()
-    folder = write_report(data, out)
+    settings = Settings()
+    data = run_eval(settings, config).summary()
+    folder = write_report(data, out or settings.reports_dir)
     for name, digest in data["fingerprints"].items():
         console.print(f"split {name}: {data['questions'][name]} questions, fingerprint {digest}")
     for name, systems in data["retrieval"].items():

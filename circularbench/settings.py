@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CIRCULARBENCH_", extra="ignore")
 
     data_dir: Path = Field(default=Path("data"), description="Synced corpus, index and state.")
+    reports_dir: Path = Field(default=Path("evals/reports"), description="Evaluation reports, one dated folder each.")
     corpus_mirror: Path | None = Field(
         default_factory=_default_mirror,
         description="Folder holding the corpus files; sync copies from here before downloading.",

@@ -20,6 +20,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Callable
 
 from assistant.assistant import Assistant
 from assistant.followup import rewrite
@@ -176,7 +177,10 @@ def _gold_texts(questions: list[EvalQuestion], chunks: dict[str, Chunk]) -> dict
             [g.quote for g in q.gold] for q in questions}
 
 
-def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None = None) -> EvalRun:
+def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None = None,
+             progress: Callable[[str, int, int], None] | None = None) -> EvalRun:
+    """Run ``config`` over the index; ``progress(stage, done, total)`` hears of every question
+    ranked or answered and every plan drafted (what the UI's progress bar shows)."""
     bot = assistant or Assistant.open(settings)
     retriever = bot.retriever
     questions = {s: load_questions(split=s) for s in config.splits}
@@ -210,6 +214,18 @@ def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None
         naive = NaivePipeline.build(settings)
         rankers[NAIVE] = lambda q: naive.search(query(q), k=10)
 
+    answerable = sum(q.answerable for q in everything)
+    total = {"retrieval": answerable * len(rankers),
+             "answers": sum(len(qs) if g == "extractive" else min(len(qs), config.llm_limit)
+                            for g in config.generators for qs in questions.values()),
+             "plans": len(load_plan_requests()) if config.plans else 0}
+    done: dict[str, int] = defaultdict(int)
+
+    def tick(stage: str) -> None:
+        done[stage] += 1
+        if progress is not None:
+            progress(stage, done[stage], total[stage])
+
     rankings: dict[str, dict[str, list]] = {s: {} for s in config.splits}
     for name, rank in rankers.items():
         for split, qs in questions.items():
@@ -220,6 +236,7 @@ def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None
                 t0 = time.perf_counter()
                 ranked.append((q, rank(q)))
                 latency[f"retrieval: {name}"].append((time.perf_counter() - t0) * 1000)
+                tick("retrieval")
             rankings[split][name] = ranked
 
     gold_texts = _gold_texts(everything, retriever.chunks)
@@ -234,6 +251,7 @@ def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None
                 latency[f"answer: {gen}"].append((time.perf_counter() - t0) * 1000)
                 pool = [h.chunk for h in retriever.search(answer.search_query, k=POOL)] if q.answerable else []
                 answered.append(Answered(q, answer, gold_texts[q.id], pool, read))
+                tick("answers")
             answers[split][gen] = answered
 
     plans = []
@@ -243,4 +261,5 @@ def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None
             t0 = time.perf_counter()
             plans.append((request, planner.plan(request.topic, request.home, request.peers)))
             latency["plan: extractive"].append((time.perf_counter() - t0) * 1000)
+            tick("plans")
     return EvalRun(meta, rankings, answers, plans, dict(latency))

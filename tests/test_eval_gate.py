@@ -75,10 +75,23 @@ def test_a_changed_document_fails_the_gold_check(mirror, tmp_path):
     assert problems and q.id in problems[0] and q.gold[0].file in problems[0]
 
 
+PROGRESS: list[tuple[str, int, int]] = []
+
+
 @pytest.fixture(scope="module")
 def gate_run(real_index, embedder) -> EvalRun:
     settings, _ = real_index
-    return run_eval(settings, EvalConfig(**GATE_CONFIG), Assistant(settings, HybridRetriever.open(settings, embedder)))
+    return run_eval(settings, EvalConfig(**GATE_CONFIG), Assistant(settings, HybridRetriever.open(settings, embedder)),
+                    progress=lambda *event: PROGRESS.append(event))
+
+
+def test_progress_is_reported_for_every_question_and_plan(gate_run, gate_data):
+    last = {stage: (done, total) for stage, done, total in PROGRESS}
+    answered = sum(gate_data["questions"].values())
+    assert last["answers"] == (answered, answered)
+    assert last["plans"][0] == last["plans"][1] == len(gate_run.plans) > 0
+    assert last["retrieval"][0] == last["retrieval"][1]
+    assert [d for s, d, _ in PROGRESS if s == "answers"] == list(range(1, answered + 1))
 
 
 @pytest.fixture(scope="module")

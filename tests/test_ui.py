@@ -52,8 +52,10 @@ def served(real_index, tmp_path_factory):
     settings, _ = real_index
     data = tmp_path_factory.mktemp("ui-served") / "data"
     shutil.copytree(settings.data_dir, data, ignore=shutil.ignore_patterns("feedback.sqlite3", "*.lock"))
-    proc, base = start_background(data, env={"CIRCULARBENCH_GENERATOR": "extractive"})
-    yield base, data
+    reports = tmp_path_factory.mktemp("ui-reports")
+    proc, base = start_background(data, env={"CIRCULARBENCH_GENERATOR": "extractive",
+                                             "CIRCULARBENCH_REPORTS_DIR": str(reports)})
+    yield base, data, reports
     stop_background(proc)
 
 
@@ -291,8 +293,13 @@ def test_documents_search_upload_and_delete_with_confirmation(page, server, tmp_
     expect(page.locator("#documents")).not_to_contain_text("ruritania_glass_deposit_decree")
 
 
-def test_evaluation_tab_and_phone_width(page):
+def test_evaluation_runs_from_its_tab_and_phone_width(page, served):
     page.get_by_role("tab", name="Evaluation").click()
+    expect(page.locator("#eval-report")).to_contain_text("No evaluation report yet")
+    page.click("#eval-run")  # the dev split, extractive, over the served index
+    expect(page.locator(".progress-text, .eta-bar, .progress-level").first).to_be_attached(timeout=60000)
+    expect(page.locator("#eval-report")).to_contain_text("splits **dev**".replace("**", ""), timeout=300000)
+    assert [p.name for p in served[2].iterdir()] and "Retrieval — dev" in page.locator("#eval-report").inner_text()
     page.screenshot(path=str(SHOTS / "evaluation.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(800)  # the tab bar moves tabs that no longer fit into its "More tabs" menu
