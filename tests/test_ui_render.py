@@ -74,3 +74,12 @@ def test_a_conversation_exports_to_markdown_and_docx(tmp_path):
 
     doc = Document(str(R.conversation_docx([turn], tmp_path / "c.docx")))
     assert doc.tables[0].rows[1].cells[3].text == "“mindestens 90 Masseprozent”"
+
+
+def test_generators_show_what_the_latest_report_measured():
+    report = {"answers": {"test": {"extractive": {"all": {"key_fact_recall": 0.362, "cites_gold": 0.579, "n": 162}}}},
+              "latency": {"answer: extractive": {"p50_ms": 152.7}}}
+    html = R.generators_html(["extractive", "auto"], report)
+    assert "measured on test (162 questions): key facts 0.36, cites gold 0.58, p50 0.2 s" in html
+    assert "local</b> (not installed here)" in html and html.count("measured on") == 1
+    assert "measured" not in R.generators_html(["extractive"], None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import html
 import inspect
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -337,6 +338,14 @@ def build_ui(snapshots: IndexSnapshots, docs: DocumentService, settings: Setting
         table, choices = documents_table()
         return f"Deleted **{doc_id}**.", table, choices
 
+    def latest_data() -> dict | None:
+        """The latest evaluation report's figures, if there is one."""
+        folder = latest_report(settings.reports_dir)
+        try:
+            return json.loads((folder / "report.json").read_text(encoding="utf-8")) if folder else None
+        except (OSError, ValueError):
+            return None
+
     @visible_errors
     def evaluation():
         folder = latest_report(settings.reports_dir)
@@ -372,7 +381,7 @@ def build_ui(snapshots: IndexSnapshots, docs: DocumentService, settings: Setting
             summary_md = gr.Markdown(elem_id="indexed-summary")
             with gr.Accordion("What is indexed, what the generators do, questions to try", open=False, elem_id="onboarding"):
                 indexed_html = gr.HTML(elem_id="indexed")
-                gr.HTML("<b>Generators</b>" + R.generators_html(generator_choices))
+                gr.HTML("<b>Generators</b>" + R.generators_html(generator_choices, latest_data()))
                 gr.Markdown("Every sentence of an answer cites a passage; click **[n]** to see the passage, "
                             "**Open source** to read the page or article with the quote highlighted.")
             with gr.Row(equal_height=False, elem_id="cb-answer-row"):
