@@ -113,7 +113,7 @@ def _title_like(sentence: str, language: str) -> bool:
 class ExtractiveGenerator:
     name = "extractive"
 
-    def __init__(self, glossary: Glossary | None = None, max_sentences: int = 3, per_passage: int = 2,
+    def __init__(self, glossary: Glossary | None = None, max_sentences: int = 4, per_passage: int = 2,
                  passages_considered: int = 6, lead_figures: int = 4, lead_passages: int = 2, lead_floor: float = 0.3):
         if max_sentences < 1 or per_passage < 1 or lead_figures < 0:
             raise ValueError("max_sentences and per_passage must be at least 1, lead_figures at least 0")
