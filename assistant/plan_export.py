@@ -35,7 +35,8 @@ def _renumber(finding: Finding, numbers: dict[str, int], cell: bool = False) -> 
 
 
 def _where(c: Citation) -> str:
-    return ", ".join(x for x in (f"p. {c.page}" if c.page else "", c.section) if x) or "—"
+    section = " ".join(x for x in (c.section, c.paragraph) if x)
+    return ", ".join(x for x in (f"p. {c.page}" if c.page else "", section) if x) or "—"
 
 
 def _sources(citations: list[Citation]) -> list[tuple[int, Citation]]:

@@ -26,6 +26,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant import jurisdictions as jur
@@ -33,7 +34,7 @@ from assistant.figures import LIST_ITEM, open_list
 from assistant.named_documents import DocumentNames
 from assistant.query_expansion import Glossary
 from circularbench.settings import Settings
-from circularbench.types import Chunk, Passage, SearchFilters
+from circularbench.types import Chunk, Passage, SearchFilters, last_paragraph
 from indexer.embeddings import Embedder, load_embedder
 from indexer.keyword_index import KeywordIndex
 from indexer.ledger import Ledger
@@ -85,17 +86,37 @@ class HybridRetriever:
         lead-in, leaving the items' figures without what they apply to."""
         if not LIST_ITEM.match(chunk.text.lstrip().lstrip("#").lstrip()):
             return ""
+        before = self._before(chunk)
+        return open_list(before.text) if before is not None else ""
+
+    def passage(self, hit: Hit) -> Passage:
+        """The hit as the assistant and the API show it, with the list lead-in and the numbered
+        paragraph it continues."""
+        return Passage.from_chunk(hit.chunk, hit.score, self.lead_in(hit.chunk), self.opening_paragraph(hit.chunk))
+
+    def _before(self, chunk: Chunk) -> Chunk | None:
+        """The chunk before ``chunk`` in its document's text, if any."""
         if self._order is None:
             self._order = {}
             for c in sorted(self.chunks.values(), key=lambda c: (c.doc_id, c.page or 0, c.char_start)):
                 self._order.setdefault(c.doc_id, []).append(c.chunk_id)
         ids = self._order.get(chunk.doc_id, [])
         at = ids.index(chunk.chunk_id) if chunk.chunk_id in ids else 0
-        return open_list(self.chunks[ids[at - 1]].text) if at > 0 else ""
+        return self.chunks[ids[at - 1]] if at > 0 else None
 
-    def passage(self, hit: Hit) -> Passage:
-        """The hit as the assistant and the API show it, with the list lead-in it continues."""
-        return Passage.from_chunk(hit.chunk, hit.score, self.lead_in(hit.chunk))
+    def opening_paragraph(self, chunk: Chunk) -> str:
+        """The numbered paragraph ('(4)') of its article that ``chunk`` begins inside, read from
+        the chunks before it in the same article ('' when it opens one itself or none is known)."""
+        if not chunk.section or re.match(r"\s*(?:#+\s*)?\(\d", chunk.text):
+            return ""
+        before = self._before(chunk)
+        for _ in range(8):  # an article rarely spans more chunks than this
+            if before is None or before.section != chunk.section:
+                return ""
+            if mark := last_paragraph(before.text):
+                return mark
+            before = self._before(before)
+        return ""
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "HybridRetriever":

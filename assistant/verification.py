@@ -61,8 +61,9 @@ def best_quote(claim: str, passage: Passage) -> str:
 
 def grounded_numbers(passage: Passage) -> set[str]:
     """The numbers a sentence citing ``passage`` may state: its text's, and its locator's
-    ("§ 16", "p. 43"), which the citation itself shows."""
-    return numbers(passage.text) | numbers(passage.section) | ({str(passage.page)} if passage.page else set())
+    ("§ 16 (2)", "p. 43"), which the citation itself shows."""
+    return (numbers(passage.text) | numbers(f"{passage.section} {passage.opening_paragraph}")
+            | ({str(passage.page)} if passage.page else set()))
 
 
 def _supporting_passage(claim: str, passages: list[Passage]) -> int | None:

@@ -9,6 +9,8 @@ Example::
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,120}$"
@@ -155,10 +157,13 @@ class Passage(SourceRef):
     score: float
     lead_in: str = Field(default="", description="When the text begins inside a list, the sentence "
                          "introducing it, from the text before: what its items' figures apply to.")
+    opening_paragraph: str = Field(default="", description="When the text begins inside a numbered paragraph "
+                                   "of its article, that paragraph's mark, e.g. '(4)'.")
 
     @classmethod
-    def from_chunk(cls, chunk: Chunk, score: float, lead_in: str = "") -> "Passage":
-        return cls(score=score, lead_in=lead_in, **chunk.model_dump(exclude={"heading", "char_start", "char_end"}))
+    def from_chunk(cls, chunk: Chunk, score: float, lead_in: str = "", opening_paragraph: str = "") -> "Passage":
+        return cls(score=score, lead_in=lead_in, opening_paragraph=opening_paragraph,
+                   **chunk.model_dump(exclude={"heading", "char_start", "char_end"}))
 
     @property
     def locator(self) -> str:
@@ -177,10 +182,35 @@ class Citation(SourceRef):
     english: str = Field(default="", description="The quote rendered in English by an LLM, when it is foreign.")
     english_problems: list[str] = Field(default_factory=list, description="What the rendering changed (numbers, "
                                         "dates): a flagged rendering is not to be trusted; show the original.")
+    paragraph: str = Field(default="", description="The numbered paragraph of the article the quote stands in, "
+                           "e.g. '(4)' for § 1 (4), when the passage shows its number.")
 
     @classmethod
     def of(cls, source: SourceRef, n: int, quote: str) -> "Citation":
-        return cls(n=n, quote=quote, **source.model_dump(include=set(SourceRef.model_fields)))
+        text = getattr(source, "text", "")
+        paragraph = paragraph_at(text, quote, getattr(source, "opening_paragraph", "")) if source.section and text else ""
+        return cls(n=n, quote=quote, paragraph=paragraph, **source.model_dump(include=set(SourceRef.model_fields)))
+
+
+# "(4) Mit diesem Gesetz …": a numbered paragraph (Absatz) opening a line, as German and
+# Austrian laws number them; EU and Dutch "1." paragraphs look like list items and are left out.
+_PARAGRAPH_MARK = re.compile(r"(?m)^[ \t]*\((\d{1,3}[a-z]?)\)\s")
+
+
+def paragraph_at(text: str, quote: str, opening: str = "") -> str:
+    """The paragraph mark standing last before ``quote`` in ``text`` ('(4)'); ``opening``, the
+    paragraph ``text`` begins inside, when no mark stands before the quote; '' when unknown."""
+    at = text.find(quote)
+    if at < 0:
+        return ""
+    marks = [m.group(1) for m in _PARAGRAPH_MARK.finditer(text) if m.start() <= at + 1]
+    return f"({marks[-1]})" if marks else opening
+
+
+def last_paragraph(text: str) -> str:
+    """The mark of the last numbered paragraph ``text`` opens ('(4)'), or ''."""
+    marks = _PARAGRAPH_MARK.findall(text)
+    return f"({marks[-1]})" if marks else ""
 
 
 class Figure(BaseModel):

@@ -10,7 +10,7 @@ from assistant.prompting import build_messages
 from assistant.query_expansion import Glossary
 from assistant.text import asks_for_figure, focus, numbers, sentences
 from assistant.verification import verify_answer
-from circularbench.types import Passage, SearchFilters, Turn
+from circularbench.types import Citation, Passage, SearchFilters, Turn
 
 
 def passage(text: str, n: int = 1, language: str = "en") -> Passage:
@@ -123,3 +123,15 @@ def test_numbers_keep_decimals_and_table_columns_apart():
     assert numbers("höchstens 0,002 Gewichtsprozent Cadmium") == {"0.002"}
     assert numbers("1,013,000 817,000") == {"1013000", "817000"}
     assert numbers("1.000 Euro, 1 000 t and 65 %") == {"1000", "65"}
+
+
+def test_the_paragraph_of_a_quote_is_the_last_mark_before_it():
+    from circularbench.types import paragraph_at
+
+    text = "(1) Ziel ist es.\n(2) Die Quote beträgt 65 Prozent.\nSie steigt auf 70 Prozent.\n(3) Weiteres."
+    assert paragraph_at(text, "Sie steigt auf 70 Prozent.") == "(2)"
+    assert paragraph_at(text, "(3) Weiteres.") == "(3)"
+    assert paragraph_at("Sie steigt auf 70 Prozent.", "Sie steigt", "(4)") == "(4)"  # begun in the chunk before
+    assert paragraph_at("1. Member States shall …", "Member States") == ""  # EU and Dutch numbering: not marked
+    passage = Passage(**{**PASSAGES[0].model_dump(), "section": "§ 1", "text": text})
+    assert Citation.of(passage, 1, "Sie steigt auf 70 Prozent.").paragraph == "(2)"

@@ -2,6 +2,7 @@
 number grounding and planted instructions."""
 
 import json
+import re
 from typing import Iterator
 
 import pytest
@@ -96,6 +97,18 @@ def test_a_chunk_that_begins_inside_a_list_carries_the_lead_in_its_figures_apply
     assert figures and all("plastic" in f.subject for f in figures[:7]), figures[:7]
     # A chunk that does not begin inside a list has none.
     assert not bot.retriever.lead_in(next(c for c in bot.retriever.chunks.values() if c.text.startswith("###")))
+
+
+def test_citations_name_the_paragraph_of_the_article(bot):
+    # § 1 (4) holds the packaging-waste recycling targets; its second chunk begins inside (4).
+    answer = bot.ask(QUOTA_QUESTION, generator="extractive")
+    labels = {(c.section, c.paragraph) for c in answer.citations}
+    assert ("§ 1", "(4)") in labels and all(p for section, p in labels if section == "§ 16"), labels
+    assert "Germany, § 1 (4): " in answer.answer
+    for c in answer.citations:  # the mark is the last one standing before the quote
+        text = next(p.text for n, p in enumerate(answer.passages, 1) if n == c.n)
+        before = text[: text.find(c.quote)]
+        assert c.paragraph in before or not re.search(r"(?m)^\s*\(\d", before), (c.paragraph, before[-200:])
 
 
 def test_every_sentence_ends_with_a_citation(bot):

@@ -26,8 +26,8 @@ from typing import Iterator
 from assistant import jurisdictions as jur
 from assistant.figures import LIST_ITEM, MEASURES, FigureReader, rank
 from assistant.query_expansion import Glossary
-from assistant.text import asks_for_figure, numbers, sentences
-from circularbench.types import Figure, Passage
+from assistant.text import asks_for_figure, locate, numbers, sentences
+from circularbench.types import Figure, Passage, paragraph_at
 from indexer.analysis import analyze
 
 LANGUAGE_NAMES = {"de": "German", "zh": "Chinese", "nl": "Dutch", "fr": "French", "ja": "Japanese"}
@@ -220,9 +220,11 @@ class ExtractiveGenerator:
              figures: list[tuple[Figure, str]]) -> str:
         """One English sentence per cited passage stating the asked figures (or dates), or ''."""
         stated: dict[int, list[str]] = {}
+        spans: dict[int, str] = {}
         if figures:
             for figure, _ in figures:
                 stated.setdefault(figure.n, []).append(_state(figure))
+                spans.setdefault(figure.n, figure.span)
         elif Asked.of(question).date:  # a date is asked: the chosen sentences' dates, in English
             for n, sentence in chosen:
                 for _, date in self.reader.dates(sentence):
@@ -231,8 +233,8 @@ class ExtractiveGenerator:
         parts = []
         for n, said in sorted(stated.items()):
             p = passages[n - 1]
-            where = ", ".join(x for x in (jur.name(p.jurisdiction), p.section and p.section.strip(),
-                                          f"p. {p.page}" if p.page else "") if x)
+            section = " ".join(x for x in (p.section.strip(), paragraph_at(p.text, locate(spans.get(n, ""), p.text) or "\0", p.opening_paragraph)) if x)
+            where = ", ".join(x for x in (jur.name(p.jurisdiction), section, f"p. {p.page}" if p.page else "") if x)
             parts.append(f"{where}: {'; '.join(said)} [{n}].")
         return " ".join(parts)
 
