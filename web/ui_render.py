@@ -54,7 +54,8 @@ def language(code: str) -> str:
 
 def where(c: dict) -> str:
     """"p. 12, Article 5", "§ 16" or "" for a citation dict."""
-    return ", ".join(x for x in (f"p. {c['page']}" if c.get("page") else "", c.get("section") or "") if x)
+    section = " ".join(x for x in (c.get("section") or "", c.get("paragraph") or "") if x)
+    return ", ".join(x for x in (f"p. {c['page']}" if c.get("page") else "", section) if x)
 
 
 def _plain(obj: Any) -> dict:
