@@ -48,9 +48,8 @@ def summary(figures: list[Figure], citations: list[Citation], facts: int = 3, qu
     """A concise cell: 'plastic: 51 % by weight in 2021 — Artikel 6 [2]; … “quote” [2]'."""
     stated = []
     for f in figures[:facts]:
-        where = ", ".join(x for x in (f.section.strip(), f"p. {f.page}" if f.page else "") if x)
         stated.append(f"{f.subject + ': ' if f.subject else ''}{f.text}{' ' + f.period if f.period else ''}"
-                      f"{' — ' + where if where else ''} [{f.n}]")
+                      f"{' — ' + f.locator if f.locator else ''} [{f.n}]")
     cited = next((c for c in citations if figures and c.n == figures[0].n), citations[0] if citations else None)
     quote = ""
     if cited is not None:

@@ -19,17 +19,18 @@ from assistant import jurisdictions as jur
 from circularbench.types import Citation, Comparison, Finding, Plan
 
 
-def _key(c: Citation) -> str:
-    return f"{c.chunk_id}|{c.quote}"
-
-
 def _numbering(citations: list[Citation]) -> dict[str, int]:
-    return {_key(c): i for i, c in enumerate(citations, start=1)}
+    return {c.key: i for i, c in enumerate(citations, start=1)}
+
+
+def _local(finding: Finding, numbers: dict[str, int]) -> dict[int, int | None]:
+    """The finding's own citation numbers -> the document's source numbers."""
+    return {c.n: numbers.get(c.key) for c in finding.citations}
 
 
 def _renumber(finding: Finding, numbers: dict[str, int], cell: bool = False) -> str:
     """The finding's text (``cell``: its concise summary) with the document's source numbers."""
-    local = {c.n: numbers.get(_key(c)) for c in finding.citations}
+    local = _local(finding, numbers)
     text = (finding.summary or finding.text) if cell else finding.text
     return re.sub(r"\[(\d+)\]", lambda m: f"[{local.get(int(m.group(1))) or m.group(1)}]", text)
 
@@ -57,7 +58,7 @@ def plan_markdown(plan: Plan) -> str:
     out += [f"> {n}" for n in plan.notes] + ([""] if plan.notes else [])
     for step in plan.steps:
         out.append(f"## Step {step.number}. {step.name}")
-        src = f" [{numbers[_key(step.definition_source)]}]" if step.definition_source else ""
+        src = f" [{numbers[step.definition_source.key]}]" if step.definition_source else ""
         out += ["", f"*Definition:* {step.definition}{src}", "", "**Actions**", ""]
         out += [f"- {a}" for a in step.actions]
         if step.evidence:
@@ -85,10 +86,7 @@ def _gap_markdown(plan: Plan, numbers: dict[str, int]) -> str:
 
 
 def comparison_markdown(comparison: Comparison) -> str:
-    citations: list[Citation] = []
-    for row in comparison.rows:
-        for f in row:
-            citations += [c for c in f.citations if _key(c) not in {_key(x) for x in citations}]
+    citations = comparison.citations()
     numbers = _numbering(citations)
     out = [f"# Comparison: {comparison.topic}", "", "| Jurisdiction | " + " | ".join(comparison.criteria) + " |",
            "|---" * (len(comparison.criteria) + 1) + "|"]
@@ -107,10 +105,7 @@ def comparison_xlsx(comparison: Comparison, path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    citations: list[Citation] = []
-    for row in comparison.rows:
-        for f in row:
-            citations += [c for c in f.citations if _key(c) not in {_key(x) for x in citations}]
+    citations = comparison.citations()
     numbers = _numbering(citations)
     book = Workbook()
     matrix = book.active
@@ -122,10 +117,9 @@ def comparison_xlsx(comparison: Comparison, path: Path) -> Path:
     for code, row in zip(comparison.jurisdictions, comparison.rows):
         matrix.append([jur.name(code), code, *(_renumber(f, numbers, cell=True) if f.found else f.text for f in row)])
         for criterion, f in zip(comparison.criteria, row):
-            local = {c.n: numbers.get(_key(c)) for c in f.citations}
+            local = _local(f, numbers)
             for fig in f.figures:
-                facts.append([jur.name(code), criterion, fig.text, fig.subject, fig.period,
-                              ", ".join(x for x in (fig.section, f"p. {fig.page}" if fig.page else "") if x),
+                facts.append([jur.name(code), criterion, fig.text, fig.subject, fig.period, fig.locator,
                               local.get(fig.n), " ".join(fig.span.split())])
     sources = book.create_sheet("Sources")
     sources.append(["Source", "Document", "File", "Jurisdiction", "Year", "Page / article", "Quote", "Language"])
@@ -160,7 +154,7 @@ def plan_docx(plan: Plan, path: Path) -> Path:
         doc.add_paragraph(note, style="Intense Quote")
     for step in plan.steps:
         doc.add_heading(f"Step {step.number}. {step.name}", level=1)
-        src = f" [{numbers[_key(step.definition_source)]}]" if step.definition_source else ""
+        src = f" [{numbers[step.definition_source.key]}]" if step.definition_source else ""
         doc.add_paragraph().add_run(f"Definition: {step.definition}{src}").italic = True
         for action in step.actions:
             doc.add_paragraph(action, style="List Bullet")

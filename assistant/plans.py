@@ -57,7 +57,7 @@ def _once(steps: list[PlanStep]) -> None:
     for s in steps:
         kept = []
         for f in s.evidence:
-            keys = [f"{c.chunk_id}|{c.quote}" for c in f.citations]
+            keys = [c.key for c in f.citations]
             earlier = {first[k] for k in keys if k in first}
             if f.found and keys and all(k in first for k in keys):
                 s.notes.append(f"{jur.name(f.jurisdiction)}: the evidence is that of step "

@@ -54,9 +54,8 @@ def format_facts(facts: list[Figure]) -> str:
     """'- [1] 90 % by weight (plastic) from 1 January 2022, § 16', one line per figure."""
     lines = []
     for f in facts:
-        where = ", ".join(x for x in (f.section.strip(), f"p. {f.page}" if f.page else "") if x)
         lines.append(f"- [{f.n}] {f.text}" + (f" ({f.subject})" if f.subject else "")
-                     + (f" {f.period}" if f.period else "") + (f", {where}" if where else ""))
+                     + (f" {f.period}" if f.period else "") + (f", {f.locator}" if f.locator else ""))
     return "\n".join(lines)
 
 

@@ -185,6 +185,11 @@ class Citation(SourceRef):
     paragraph: str = Field(default="", description="The numbered paragraph of the article the quote stands in, "
                            "e.g. '(4)' for § 1 (4), when the passage shows its number.")
 
+    @property
+    def key(self) -> str:
+        """What makes two citations the same source in a sources table: passage and quote."""
+        return f"{self.chunk_id}|{self.quote}"
+
     @classmethod
     def of(cls, source: SourceRef, n: int, quote: str) -> "Citation":
         text = getattr(source, "text", "")
@@ -230,6 +235,11 @@ class Figure(BaseModel):
     page: int | None = None
     language: str
     span: str = Field(description="The exact source sentence the figure was read from.")
+
+    @property
+    def locator(self) -> str:
+        """"§ 16", "Article 7, p. 43" or "" — where the figure stands, article first."""
+        return ", ".join(x for x in (self.section.strip(), f"p. {self.page}" if self.page else "") if x)
 
 
 class Turn(BaseModel):
@@ -298,11 +308,11 @@ class Plan(BaseModel):
             for c in ([step.definition_source] if step.definition_source else []) + [
                 c for f in step.evidence for c in f.citations
             ]:
-                seen.setdefault(f"{c.chunk_id}|{c.quote}", c)
+                seen.setdefault(c.key, c)
         for row in self.gap_table:
             for f in row.cells:
                 for c in f.citations:
-                    seen.setdefault(f"{c.chunk_id}|{c.quote}", c)
+                    seen.setdefault(c.key, c)
         return list(seen.values())
 
 
@@ -314,3 +324,12 @@ class Comparison(BaseModel):
     jurisdictions: list[str]
     rows: list[list[Finding]] = Field(description="rows[i][j]: jurisdiction i, criterion j")
     generator: str = ""
+
+    def citations(self) -> list[Citation]:
+        """Every citation of the matrix once, in order of first use (for a sources table)."""
+        seen: dict[str, Citation] = {}
+        for row in self.rows:
+            for f in row:
+                for c in f.citations:
+                    seen.setdefault(c.key, c)
+        return list(seen.values())

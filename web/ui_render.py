@@ -235,18 +235,10 @@ def table_html(headers: list[str], rows: list[list[str]], cls: str = "", raw: bo
     return f'<div class="cb-table-wrap"><table class="cb-table {cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
-def _key(c: Any) -> str:
-    return f"{c.chunk_id}|{c.quote}"
-
-
 def comparison_html(comparison: Any) -> str:
     """The comparison matrix (jurisdictions × criteria) with numbered citation links, and its
     source cards (each opens the source viewer)."""
-    citations: dict[str, Any] = {}
-    for row in comparison.rows:
-        for f in row:
-            for c in f.citations:
-                citations.setdefault(_key(c), c)
+    citations = {c.key: c for c in comparison.citations()}
     numbers = {k: i for i, k in enumerate(citations, start=1)}
     rows = []
     for code, row in zip(comparison.jurisdictions, comparison.rows):
@@ -255,7 +247,7 @@ def comparison_html(comparison: Any) -> str:
             if not f.found:
                 cells.append(f'<em class="cb-missing">{esc(f.text)}</em>')
                 continue
-            local = {c.n: numbers[_key(c)] for c in f.citations}
+            local = {c.n: numbers[c.key] for c in f.citations}
             text = esc(one_line(f.summary or f.text))
             text = _MARKER.sub(lambda m: (f'<a class="cb-cite" href="#cb-cmp-{local[int(m.group(1))]}">[{local[int(m.group(1))]}]</a>'
                                           if int(m.group(1)) in local else m.group(0)), text)
@@ -272,11 +264,7 @@ def comparison_csv(comparison: Any) -> str:
     import csv
     import io
 
-    citations: dict[str, Any] = {}
-    for row in comparison.rows:
-        for f in row:
-            for c in f.citations:
-                citations.setdefault(_key(c), c)
+    citations = {c.key: c for c in comparison.citations()}
     numbers = {k: i for i, k in enumerate(citations, start=1)}
     buf = io.StringIO()
     w = csv.writer(buf)
@@ -284,7 +272,7 @@ def comparison_csv(comparison: Any) -> str:
     for code, row in zip(comparison.jurisdictions, comparison.rows):
         cells = []
         for f in row:
-            local = {c.n: numbers[_key(c)] for c in f.citations}
+            local = {c.n: numbers[c.key] for c in f.citations}
             cells.append(_MARKER.sub(lambda m: f"[{local.get(int(m.group(1)), m.group(1))}]", one_line(f.summary or f.text)))
         w.writerow([jur.name(code), code, *cells])
     w.writerow([])
