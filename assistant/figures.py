@@ -308,10 +308,7 @@ class FigureReader:
                                 page=source.page, language=source.language, **found)
                 if holds(figure):
                     figures.append(figure)
-            if sentence.rstrip().endswith((":", "：")):
-                lead_in = sentence
-            elif not LIST_ITEM.match(sentence):
-                lead_in = ""
+            lead_in = _lead_in_after(lead_in, sentence)
         return figures
 
 
@@ -321,11 +318,16 @@ def open_list(text: str) -> str:
     chunk that begins with the next items continues."""
     lead_in = ""
     for sentence in sentences(text):
-        if sentence.rstrip().endswith((":", "：")):
-            lead_in = sentence
-        elif not LIST_ITEM.match(sentence):
-            lead_in = ""
+        lead_in = _lead_in_after(lead_in, sentence)
     return lead_in
+
+
+def _lead_in_after(lead_in: str, sentence: str) -> str:
+    """The list lead-in in force after ``sentence``: a sentence ending in ':' opens a list, its
+    items keep it, any other sentence closes it."""
+    if sentence.rstrip().endswith((":", "：")):
+        return sentence
+    return lead_in if LIST_ITEM.match(sentence) else ""
 
 
 def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -> list[Figure]:
