@@ -78,7 +78,7 @@ class HybridRetriever:
         self.translated_weight = translated_weight
         self.preamble_weight = preamble_weight
         self._articled = {c.doc_id for c in self.chunks.values() if c.section and c.doc_type in _LEGAL_TYPES}
-        self._order: dict[str, list[str]] | None = None  # per document, its chunk ids in text order
+        self._previous: dict[str, str] | None = None  # chunk id -> the one before it in its document
 
     def lead_in(self, chunk: Chunk) -> str:
         """The list lead-in ``chunk`` continues when its text begins with list items, read from
@@ -96,13 +96,11 @@ class HybridRetriever:
 
     def _before(self, chunk: Chunk) -> Chunk | None:
         """The chunk before ``chunk`` in its document's text, if any."""
-        if self._order is None:
-            self._order = {}
-            for c in sorted(self.chunks.values(), key=lambda c: (c.doc_id, c.page or 0, c.char_start)):
-                self._order.setdefault(c.doc_id, []).append(c.chunk_id)
-        ids = self._order.get(chunk.doc_id, [])
-        at = ids.index(chunk.chunk_id) if chunk.chunk_id in ids else 0
-        return self.chunks[ids[at - 1]] if at > 0 else None
+        if self._previous is None:  # built on first use: one sort of the index, then lookups
+            ordered = sorted(self.chunks.values(), key=lambda c: (c.doc_id, c.page or 0, c.char_start))
+            self._previous = {c.chunk_id: p.chunk_id for p, c in zip(ordered, ordered[1:]) if p.doc_id == c.doc_id}
+        previous = self._previous.get(chunk.chunk_id)
+        return self.chunks[previous] if previous else None
 
     def opening_paragraph(self, chunk: Chunk) -> str:
         """The numbered paragraph ('(4)') of its article that ``chunk`` begins inside, read from

@@ -4,8 +4,9 @@ Each sentence must cite at least one retrieved passage (``[n]`` within range), a
 number, percentage and year in it must appear in a passage it cites. A sentence whose numbers
 stand in another passage is re-cited to it (with a note); sentences that still fail are
 dropped and the answer says so. Given a figure reader, a sentence that attaches a figure to
-another subject than its passage does (a quota for wood given as plastics') is dropped too. Each citation carries the exact quote (a substring of the
-passage) that best supports the sentences citing it.
+another subject than its passage does (a quota for wood given as plastics') is dropped too.
+Each citation carries the exact quote (a substring of the passage) that best supports the
+sentences citing it.
 
 Example::
 

@@ -203,12 +203,14 @@ class ExtractiveGenerator:
         scored = self.scored(question, passages) if scored is None else scored
         found: list[Figure] = []
         unit_of: dict[tuple[int, str], str] = {}
+        units_of: dict[int, list[str]] = {}  # a passage's units, as scored() split them
         best = scored[0][0] if scored else 0.0
         for score, n, position, unit in scored[:units]:
             if score < self.lead_floor * best:
                 break  # a sentence far weaker than the best one states figures nobody asked for
             passage = passages[n - 1]
-            for figure in self.reader.read(passage, unit, n, _continues(passage, _units(passage.text, bool(passage.lead_in)), position)):
+            split = units_of.setdefault(n, _units(passage.text, bool(passage.lead_in)))
+            for figure in self.reader.read(passage, unit, n, _continues(passage, split, position)):
                 found.append(figure)
                 unit_of.setdefault((n, figure.span), unit)
         ranked = rank(found, question, self.glossary, self.lead_figures)
@@ -233,7 +235,9 @@ class ExtractiveGenerator:
         parts = []
         for n, said in sorted(stated.items()):
             p = passages[n - 1]
-            section = " ".join(x for x in (p.section.strip(), paragraph_at(p.text, locate(spans.get(n, ""), p.text) or "\0", p.opening_paragraph)) if x)
+            span = locate(spans[n], p.text) if n in spans else ""
+            paragraph = paragraph_at(p.text, span, p.opening_paragraph) if span else ""
+            section = " ".join(x for x in (p.section.strip(), paragraph) if x)
             where = ", ".join(x for x in (jur.name(p.jurisdiction), section, f"p. {p.page}" if p.page else "") if x)
             parts.append(f"{where}: {'; '.join(said)} [{n}].")
         return " ".join(parts)
