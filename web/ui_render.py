@@ -318,20 +318,19 @@ def index_summary(documents: list[Any]) -> tuple[str, str]:
     return line, table_html(["Jurisdiction", "Documents", "Languages", "Years", "Types"], rows, "cb-indexed")
 
 
-# The report's generator names for the UI's choices.
-_MEASURED_AS = {"extractive": "extractive", "local": "local", "openai": "openai"}
+# The choices a report measures under their own name ("auto" stands for one of them).
+_MEASURED = frozenset({"extractive", "local", "openai"})
 
 
 def measured(report: dict | None, name: str) -> str:
     """'measured on test (24 questions): key facts 0.36, cites gold 0.58, p50 0.2 s', from the
     latest evaluation report, or ''."""
-    if not report or name not in _MEASURED_AS:
+    if not report or name not in _MEASURED:
         return ""
-    key = _MEASURED_AS[name]
     for split in ("test", "unseen", "dev"):
-        row = report.get("answers", {}).get(split, {}).get(key, {}).get("all")
+        row = report.get("answers", {}).get(split, {}).get(name, {}).get("all")
         if row:
-            latency = report.get("latency", {}).get(f"answer: {key}", {}).get("p50_ms")
+            latency = report.get("latency", {}).get(f"answer: {name}", {}).get("p50_ms")
             parts = [f"key facts {row['key_fact_recall']:.2f}" if row.get("key_fact_recall") is not None else "",
                      f"cites gold {row['cites_gold']:.2f}" if row.get("cites_gold") is not None else "",
                      f"p50 {latency / 1000:.1f} s" if latency else ""]
