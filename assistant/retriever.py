@@ -33,6 +33,7 @@ from assistant import jurisdictions as jur
 from assistant.figures import LIST_ITEM, open_list
 from assistant.named_documents import DocumentNames
 from assistant.query_expansion import Glossary
+from assistant.ranking import BUILTIN, Candidate, ChunkTerms, LinearRanker, QuerySignals, features
 from circularbench.settings import Settings
 from circularbench.types import Chunk, Passage, SearchFilters, last_paragraph
 from indexer.embeddings import Embedder, load_embedder
@@ -51,7 +52,7 @@ class IndexNotReadyError(RuntimeError):
 @dataclass(frozen=True)
 class Hit:
     chunk: Chunk
-    score: float  # fused (reciprocal rank) score
+    score: float  # the learned ranker's estimate that it holds the answer, else the fused (reciprocal rank) score
     dense_similarity: float | None  # cosine similarity to the question, when the dense side found it
     keyword_score: float | None  # BM25 score of the expanded question, when the keyword side found it
 
@@ -59,7 +60,11 @@ class Hit:
 class HybridRetriever:
     def __init__(self, store: VectorStore, keyword: KeywordIndex, embedder: Embedder, ledger: Ledger,
                  glossary: Glossary | None = None, reranker=None, rerank_top: int = 30,
-                 translated_weight: float = 1.0, preamble_weight: float = 1.0):
+                 translated_weight: float = 1.0, preamble_weight: float = 1.0,
+                 ranker: LinearRanker | None = None, ranker_top: int = 30):
+        self.ranker = ranker  # the learned order of the fused candidates, or None for the fusion's
+        self.ranker_top = ranker_top
+        self._terms = ChunkTerms()
         self.reranker = reranker  # assistant.reranker.CrossEncoderReranker, or None
         self.rerank_top = rerank_top
         self.store = store
@@ -129,18 +134,23 @@ class HybridRetriever:
             from assistant.reranker import CrossEncoderReranker
 
             reranker = CrossEncoderReranker(settings.reranker_model)
-        return cls(store, keyword, embedder, ledger, reranker=reranker,
+        ranker = None
+        if settings.learned_ranker:
+            ranker = LinearRanker.load(BUILTIN if settings.learned_ranker == "builtin" else settings.learned_ranker)
+        return cls(store, keyword, embedder, ledger, reranker=reranker, ranker=ranker, ranker_top=settings.ranker_top,
                    translated_weight=settings.translated_weight, preamble_weight=settings.preamble_weight)
 
-    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None, pool: int = 50) -> list[Hit]:
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None, pool: int = 50,
+               learned: bool = True) -> list[Hit]:
+        """The ``k`` best chunks; ``learned=False`` keeps the fusion's order though a ranker is set."""
         if not self.chunks:
             return []
         scopes = self._scopes(query, filters or SearchFilters())
         vector = self.embedder.embed_query(query)  # once, whatever the number of scopes
         if len(scopes) == 1:
-            return self._search(query, vector, k, scopes[0], pool)
+            return self._search(query, vector, k, scopes[0], pool, learned)
         # Several documents or jurisdictions: each gets its share, in turn.
-        per = [self._search(query, vector, k, scope, pool) for scope in scopes]
+        per = [self._search(query, vector, k, scope, pool, learned) for scope in scopes]
         out: list[Hit] = []
         seen: set[str] = set()
         for rank in range(k):
@@ -223,35 +233,63 @@ class HybridRetriever:
         codes = self._expanded(filters)
         return {lang for code in codes for lang in self.languages.get(code, ())}
 
-    def _search(self, query: str, vector, k: int, filters: SearchFilters, pool: int) -> list[Hit]:
+    def candidates(self, query: str, vector, filters: SearchFilters, pool: int = 50) -> tuple[list[Candidate], QuerySignals]:
+        """The fused candidates of one scope, best first, with what each ranking said of them."""
         dense_hits = [h for h in self.store.query(vector, k=pool, where=self._where(filters))
                       if h.chunk.chunk_id in self.chunks]
-        similarity = {h.chunk.chunk_id: 1.0 - h.distance for h in dense_hits}
-        scores: dict[str, float] = {}
+        found: dict[str, Candidate] = {}
+
+        def candidate(cid: str) -> Candidate:
+            if cid not in found:
+                found[cid] = Candidate(self.chunks[cid], 0.0)
+            return found[cid]
+
         for rank, h in enumerate(dense_hits, start=1):
-            scores[h.chunk.chunk_id] = 1 / (_RRF_K + rank)
+            c = candidate(h.chunk.chunk_id)
+            c.dense_rank, c.dense_similarity = rank, 1.0 - h.distance
+            c.fused = 1 / (_RRF_K + rank)
 
         admit = self._admits(filters)
-        keyword_score: dict[str, float] = {}
         targeted = self._target_languages(filters)
-        rankings = [("en", query, 1.0)] + [
-            (lang, q, 1.0 if lang in targeted else self.translated_weight)
-            for lang, q in self.glossary.translations(query).items() if q]
-        for language, q, weight in rankings:
+        translations = self.glossary.translations(query)
+        rankings = [("en", query)] + [(lang, q) for lang, q in translations.items() if q]
+        for language, q in rankings:
+            weight = 1.0 if language == "en" or language in targeted else self.translated_weight
             hits = [(cid, s) for cid, s in self.keyword.search(q, k=pool * 4, language=language)
-                    if cid in self.chunks and admit(self.chunks[cid])]
-            for rank, (cid, s) in enumerate(hits[:pool], start=1):
-                keyword_score[cid] = max(s, keyword_score.get(cid, 0.0))
-                scores[cid] = scores.get(cid, 0.0) + weight / (_RRF_K + rank)
+                    if cid in self.chunks and admit(self.chunks[cid])][:pool]
+            for rank, (cid, s) in enumerate(hits, start=1):
+                c = candidate(cid)
+                relative = s / hits[0][1]
+                if language == "en":
+                    c.keyword_rank, c.keyword_score, c.keyword_relative = rank, s, relative
+                else:
+                    c.keyword_score = max(s, c.keyword_score or 0.0)
+                    if c.translated_rank is None or rank < c.translated_rank:
+                        c.translated_rank, c.translated_relative = rank, relative
+                        c.translated_targeted = language in targeted
+                c.fused += weight / (_RRF_K + rank)
 
         if self.preamble_weight != 1.0:
             # In a law with articles, text outside them (recitals, preamble, title block) explains;
             # the articles oblige. Questions about what a law sets want the articles first. A law
             # in which no article was recognised (an upload without headings) is left alone.
-            for cid in scores:
-                c = self.chunks[cid]
-                if not c.section and c.doc_id in self._articled:
-                    scores[cid] *= self.preamble_weight
-        best = sorted(scores, key=scores.get, reverse=True)[: max(k, self.rerank_top) if self.reranker else k]
-        hits = [Hit(self.chunks[c], scores[c], similarity.get(c), keyword_score.get(c)) for c in best]
+            for c in found.values():
+                if not c.chunk.section and c.chunk.doc_id in self._articled:
+                    c.fused *= self.preamble_weight
+        ordered = sorted(found.values(), key=lambda c: c.fused, reverse=True)
+        best = 1.0 - dense_hits[0].distance if dense_hits else 0.0
+        return ordered, QuerySignals(query, targeted, translations, best)
+
+    def _search(self, query: str, vector, k: int, filters: SearchFilters, pool: int, learned: bool) -> list[Hit]:
+        ordered, signals = self.candidates(query, vector, filters, pool)
+        scores = [c.fused for c in ordered]
+        if learned and self.ranker is not None and ordered:
+            # The learned order applies to the top candidates; the rest keep the fusion's order.
+            top = ordered[: self.ranker_top]
+            learned = self.ranker.scores(features(signals, top, self._terms, self._articled))
+            order = sorted(range(len(top)), key=lambda i: -learned[i])
+            ordered = [top[i] for i in order] + ordered[len(top):]
+            scores = [float(learned[i]) for i in order] + scores[len(top):]
+        n = max(k, self.rerank_top) if self.reranker else k
+        hits = [Hit(c.chunk, s, c.dense_similarity, c.keyword_score) for c, s in zip(ordered[:n], scores)]
         return self.reranker.rerank(query, hits)[:k] if self.reranker else hits

@@ -103,6 +103,12 @@ class Settings(BaseSettings):
     preamble_weight: float = Field(
         default=0.4, ge=0, le=1,
         description="Factor on the fused score of law text outside any article (recitals, preamble).")
+    learned_ranker: str = Field(
+        default="builtin",
+        description="Re-order the fused candidates by a linear model over general features (assistant/ranking.py): "
+                    "'builtin' is assistant/ranker.json, fitted on the dev split by evals/train_ranker.py; a path "
+                    "names another such file; '' keeps the fusion's order.")
+    ranker_top: int = Field(default=30, ge=1, le=200, description="Fused candidates the learned ranker re-orders.")
     lexicon_cedict: bool = Field(
         default=True,
         description="Expand English query terms the glossary lacks into Chinese through CC-CEDICT "

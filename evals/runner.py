@@ -35,6 +35,7 @@ from evals.retrieval_eval import evaluate
 POOL = 50  # the candidate pool: what the hybrid retriever returns when asked for 50
 STAGES = ("not in pool", "ranked below k", "wrongly refused", "not cited", "key fact missing", "answered")
 HYBRID, BM25, DENSE, NAIVE = ("circularbench hybrid", "BM25 only", "dense only", "naive LangChain (MiniLM + Chroma)")
+FUSION = "hybrid, fusion order (no learned ranker)"
 
 
 @dataclass
@@ -208,6 +209,8 @@ def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None
         BM25: lambda q: [retriever.chunks[c] for c, _ in retriever.keyword.search(query(q), k=10)],
         DENSE: dense,
     }
+    if retriever.ranker is not None:  # what the learned order adds, side by side
+        rankers[FUSION] = lambda q: [h.chunk for h in retriever.search(query(q), k=10, learned=False)]
     if config.baselines:
         from evals.baselines import NaivePipeline
 

@@ -1,0 +1,102 @@
+"""Fit the learned ranker (assistant/ranking.py) on the dev split and write its model file.
+
+For each answerable dev question, every scope the retriever would search gives its fused top
+candidates (the ranker switched off), labelled by whether they hold a gold passage. A
+logistic regression (class-balanced, since one candidate in thirty is relevant) learns the
+weights of the features. Its regularisation is chosen by five-fold cross-validation over
+questions, so no question scores the model it helped fit; the chosen model is then fitted on
+all of dev. Test and unseen are never read here: ``circularbench eval`` reports them.
+
+    .venv/bin/python -m evals.train_ranker [--out assistant/ranker.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+
+import numpy as np
+
+from assistant.followup import rewrite
+from assistant.ranking import BUILTIN, FEATURES, LinearRanker, features
+from assistant.retriever import HybridRetriever
+from circularbench.settings import Settings
+from circularbench.types import SearchFilters
+from evals.dataset import gold_holds, load_questions
+
+_C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+_FOLDS = 5
+
+
+def pools(retriever: HybridRetriever, split: str = "dev") -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(question number, feature rows, labels) for each searched scope that holds a gold passage
+    among its top candidates; a pool without one teaches nothing about order."""
+    out = []
+    for n, q in enumerate(q for q in load_questions(split=split) if q.answerable):
+        query = rewrite(q.question, q.history)
+        vector = retriever.embedder.embed_query(query)
+        for scope in retriever._scopes(query, SearchFilters()):
+            ordered, signals = retriever.candidates(query, vector, scope)
+            top = ordered[: retriever.ranker_top]
+            labels = np.array([any(gold_holds(c.chunk, g) for g in q.gold) for c in top])
+            if labels.any():
+                out.append((n, features(signals, top, retriever._terms, retriever._articled), labels))
+    return out
+
+
+def fit(data: list[tuple[int, np.ndarray, np.ndarray]], c: float) -> LinearRanker:
+    from sklearn.linear_model import LogisticRegression  # a training-time need only
+
+    x = np.vstack([rows for _, rows, _ in data])
+    y = np.concatenate([labels for _, _, labels in data])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0  # a feature constant on dev carries no weight either way
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit((x - mean) / scale, y)
+    return LinearRanker(mean, scale, model.coef_[0], float(model.intercept_[0]))
+
+
+def mrr(model: LinearRanker, data: list[tuple[int, np.ndarray, np.ndarray]]) -> float:
+    """Mean reciprocal rank (at 10) of the first relevant candidate per pool, under ``model``."""
+    out = []
+    for _, rows, labels in data:
+        order = np.argsort(-model.scores(rows), kind="stable")
+        first = next(i for i, j in enumerate(order, start=1) if labels[j])
+        out.append(1 / first if first <= 10 else 0.0)
+    return statistics.mean(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(BUILTIN))
+    args = parser.parse_args()
+    retriever = HybridRetriever.open(Settings(learned_ranker=""))
+    data = pools(retriever)
+    questions = sorted({n for n, _, _ in data})
+    fold = {n: i % _FOLDS for i, n in enumerate(questions)}
+    fused = statistics.mean(1 / (int(np.argmax(labels)) + 1) if np.argmax(labels) < 10 else 0.0
+                            for _, _, labels in data)
+    print(f"dev: {len(questions)} questions, {len(data)} pools; fusion's MRR@10 {fused:.3f}")
+    cv = {}
+    for c in _C_GRID:
+        cv[c] = statistics.mean(
+            mrr(fit([d for d in data if fold[d[0]] != f], c), [d for d in data if fold[d[0]] == f])
+            for f in range(_FOLDS))
+        print(f"  C={c:<5} cross-validated MRR@10 {cv[c]:.3f}")
+    best = max(_C_GRID, key=cv.get)
+    model = fit(data, best)
+    payload = model.to_dict() | {
+        "fitted_on": "dev", "questions": len(questions), "pools": len(data), "C": best,
+        "cross_validated_mrr": round(cv[best], 4), "fusion_mrr": round(fused, 4),
+        "embedding_model": retriever.embedder.name, "chunks": len(retriever.chunks),
+    }
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(payload, f, indent=1)
+        f.write("\n")
+    print(f"C={best}: wrote {args.out}")
+    for name, w in sorted(zip(FEATURES, model.weights), key=lambda t: -abs(t[1])):
+        print(f"  {name:24s} {w:+.3f}")
+
+
+if __name__ == "__main__":
+    main()
