@@ -15,10 +15,10 @@ standardisation, then a dot product, then a logistic, so serving needs numpy alo
 
 Example::
 
-    from assistant.ranking import ChunkTerms, LinearRanker, features
+    from assistant.ranking import ChunkProfiles, LinearRanker, features
     ranker = LinearRanker.load()                          # the shipped model
     ordered, signals = retriever.candidates(question, vector, SearchFilters())  # fused, best first
-    scores = ranker.scores(features(signals, ordered[:30], ChunkTerms(), articled=set()))
+    scores = ranker.scores(features(signals, ordered[:30], ChunkProfiles(), articled=set()))
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from indexer.analysis import analyze
 
 BUILTIN = Path(__file__).with_name("ranker.json")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
 _MAX_FIGURES = 10  # beyond this a chunk is a table; more numbers say nothing more
 
 FEATURES = (
@@ -101,30 +102,44 @@ class QuerySignals:
         self.years = set(_YEAR.findall(self.text))
 
 
-class ChunkTerms:
-    """Each chunk's analysed terms, computed on first need: the keyword index's analysis of
-    it, as a set, so coverage is measured the way BM25 matched."""
+@dataclass(frozen=True)
+class _Profile:
+    terms: frozenset[str]
+    heading_terms: frozenset[str]
+    numbers: frozenset[str]
+    log_length: float
+    short_lines: float
+    leader_dots: float
+
+
+class ChunkProfiles:
+    """What the features need of each chunk alone, computed on its first candidacy and kept:
+    its terms as the keyword index analysed them (so coverage is measured the way BM25
+    matched), its heading's terms, its numbers and its shape."""
 
     def __init__(self) -> None:
-        self._terms: dict[str, frozenset[str]] = {}
+        self._profiles: dict[str, _Profile] = {}
 
-    def __call__(self, chunk: Chunk) -> frozenset[str]:
-        found = self._terms.get(chunk.chunk_id)
+    def __call__(self, chunk: Chunk) -> _Profile:
+        found = self._profiles.get(chunk.chunk_id)
         if found is None:
-            found = self._terms[chunk.chunk_id] = frozenset(analyze(chunk.text, chunk.language))
+            text = chunk.text
+            lines = text.splitlines() or [""]
+            found = self._profiles[chunk.chunk_id] = _Profile(
+                frozenset(analyze(text, chunk.language)), frozenset(analyze(chunk.heading or chunk.title, "en")),
+                frozenset(numbers(text)), math.log(len(text) + 1),
+                sum(len(line) < 40 for line in lines) / len(lines), text.count("..") / (len(text) / 100 + 1))
         return found
 
 
-def features(query: QuerySignals, candidates: list[Candidate], chunk_terms: ChunkTerms,
+def features(query: QuerySignals, candidates: list[Candidate], profiles: ChunkProfiles,
              articled: set[str]) -> np.ndarray:
     """One row of ``FEATURES`` per candidate, in the candidates' (fused) order. ``articled``:
     the laws in which articles were recognised (outside them is preamble)."""
     share = lambda part, whole: len(part & whole) / len(whole) if whole else 0.0  # noqa: E731
     rows = []
     for rank, c in enumerate(candidates, start=1):
-        chunk, terms = c.chunk, chunk_terms(c.chunk)
-        lines = chunk.text.splitlines() or [""]
-        translated = query.translated_terms.get(chunk.language, set())
+        chunk, p = c.chunk, profiles(c.chunk)
         rows.append((
             math.log(rank),
             c.fused * 60,
@@ -140,14 +155,14 @@ def features(query: QuerySignals, candidates: list[Candidate], chunk_terms: Chun
             float(chunk.language in query.targeted),
             float(not chunk.section and chunk.doc_id in articled),
             float(bool(chunk.section)),
-            math.log(len(chunk.text) + 1),
-            float(query.figure) * min(len(numbers(chunk.text)), _MAX_FIGURES) / _MAX_FIGURES,
-            float(any(y in chunk.text for y in query.years)),
-            share(set(analyze(chunk.heading or chunk.title, "en")), query.terms),
-            share(terms, query.terms),
-            share(terms, translated),
-            sum(len(line) < 40 for line in lines) / len(lines),
-            chunk.text.count("..") / (len(chunk.text) / 100 + 1),
+            p.log_length,
+            float(query.figure) * min(len(p.numbers), _MAX_FIGURES) / _MAX_FIGURES,
+            float(bool(query.years & p.numbers)),
+            share(p.heading_terms, query.terms),
+            share(p.terms, query.terms),
+            share(p.terms, query.translated_terms.get(chunk.language, set())),
+            p.short_lines,
+            p.leader_dots,
         ))
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 

@@ -33,7 +33,7 @@ from assistant import jurisdictions as jur
 from assistant.figures import LIST_ITEM, open_list
 from assistant.named_documents import DocumentNames
 from assistant.query_expansion import Glossary
-from assistant.ranking import BUILTIN, Candidate, ChunkTerms, LinearRanker, QuerySignals, features
+from assistant.ranking import BUILTIN, Candidate, ChunkProfiles, LinearRanker, QuerySignals, features
 from circularbench.settings import Settings
 from circularbench.types import Chunk, Passage, SearchFilters, last_paragraph
 from indexer.embeddings import Embedder, load_embedder
@@ -64,7 +64,7 @@ class HybridRetriever:
                  ranker: LinearRanker | None = None, ranker_top: int = 30):
         self.ranker = ranker  # the learned order of the fused candidates, or None for the fusion's
         self.ranker_top = ranker_top
-        self._terms = ChunkTerms()
+        self._profiles = ChunkProfiles()
         self.reranker = reranker  # assistant.reranker.CrossEncoderReranker, or None
         self.rerank_top = rerank_top
         self.store = store
@@ -286,7 +286,7 @@ class HybridRetriever:
         if learned and self.ranker is not None and ordered:
             # The learned order applies to the top candidates; the rest keep the fusion's order.
             top = ordered[: self.ranker_top]
-            learned = self.ranker.scores(features(signals, top, self._terms, self._articled))
+            learned = self.ranker.scores(features(signals, top, self._profiles, self._articled))
             order = sorted(range(len(top)), key=lambda i: -learned[i])
             ordered = [top[i] for i in order] + ordered[len(top):]
             scores = [float(learned[i]) for i in order] + scores[len(top):]

@@ -41,7 +41,7 @@ def pools(retriever: HybridRetriever, split: str = "dev") -> list[tuple[int, np.
             top = ordered[: retriever.ranker_top]
             labels = np.array([any(gold_holds(c.chunk, g) for g in q.gold) for c in top])
             if labels.any():
-                out.append((n, features(signals, top, retriever._terms, retriever._articled), labels))
+                out.append((n, features(signals, top, retriever._profiles, retriever._articled), labels))
     return out
 
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from assistant.ranking import BUILTIN, FEATURES, Candidate, ChunkTerms, LinearRanker, QuerySignals, RankerError, features
+from assistant.ranking import BUILTIN, FEATURES, Candidate, ChunkProfiles, LinearRanker, QuerySignals, RankerError, features
 from circularbench.types import Chunk
 
 
@@ -34,7 +34,7 @@ def test_features_describe_the_candidate_not_its_document():
     cands = [Candidate(ANSWER, 0.03, dense_rank=2, dense_similarity=0.85, keyword_rank=1, keyword_relative=1.0),
              Candidate(CONTENTS, 0.02, dense_rank=1, dense_similarity=0.9),
              Candidate(RECITAL, 0.01, keyword_rank=2, keyword_relative=0.4)]
-    rows = features(signals(), cands, ChunkTerms(), articled={"d1"})
+    rows = features(signals(), cands, ChunkProfiles(), articled={"d1"})
     f = [dict(zip(FEATURES, row)) for row in rows]
     assert rows.shape == (3, len(FEATURES))
     assert f[0]["coverage"] == 6 / 8  # all of the question but "how high"
@@ -50,7 +50,7 @@ def test_features_describe_the_candidate_not_its_document():
 
 def test_translated_coverage_is_measured_in_the_chunks_language():
     rows = features(signals({"de": "Recyclingquote Kunststoffverpackungen"}), [Candidate(GERMAN, 0.02)],
-                    ChunkTerms(), articled=set())
+                    ChunkProfiles(), articled=set())
     assert dict(zip(FEATURES, rows[0]))["translated_coverage"] == 1.0
 
 
@@ -60,7 +60,7 @@ def test_the_shipped_model_prefers_the_answer_to_a_title_block_ranked_alike():
     assert meta["fitted_on"] == "dev" and meta["features"] == list(FEATURES)
     same = dict(dense_rank=1, dense_similarity=0.9, keyword_rank=1, keyword_relative=1.0)
     scores = ranker.scores(features(signals(), [Candidate(CONTENTS, 0.03, **same), Candidate(ANSWER, 0.03, **same)],
-                                    ChunkTerms(), articled={"d1"}))
+                                    ChunkProfiles(), articled={"d1"}))
     assert np.all((0 < scores) & (scores < 1))
     assert scores[1] > scores[0]
 
