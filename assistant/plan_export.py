@@ -19,18 +19,19 @@ from assistant import jurisdictions as jur
 from circularbench.types import Citation, Comparison, Finding, Plan
 
 
-def _numbering(citations: list[Citation]) -> dict[str, int]:
+def source_numbers(citations: list[Citation]) -> dict[str, int]:
+    """Each citation's number in a document's sources table, by its key, in the order given."""
     return {c.key: i for i, c in enumerate(citations, start=1)}
 
 
-def _local(finding: Finding, numbers: dict[str, int]) -> dict[int, int | None]:
+def local_numbers(finding: Finding, numbers: dict[str, int]) -> dict[int, int | None]:
     """The finding's own citation numbers -> the document's source numbers."""
     return {c.n: numbers.get(c.key) for c in finding.citations}
 
 
 def _renumber(finding: Finding, numbers: dict[str, int], cell: bool = False) -> str:
     """The finding's text (``cell``: its concise summary) with the document's source numbers."""
-    local = _local(finding, numbers)
+    local = local_numbers(finding, numbers)
     text = (finding.summary or finding.text) if cell else finding.text
     return re.sub(r"\[(\d+)\]", lambda m: f"[{local.get(int(m.group(1))) or m.group(1)}]", text)
 
@@ -50,7 +51,7 @@ def _md_cell(text: str) -> str:
 
 def plan_markdown(plan: Plan) -> str:
     citations = plan.citations()
-    numbers = _numbering(citations)
+    numbers = source_numbers(citations)
     home = jur.name(plan.home)
     out = [f"# Benchmarking plan: {plan.topic}", "",
            f"**Home:** {home} ({plan.home}) · **Peers:** {', '.join(f'{jur.name(p)} ({p})' for p in plan.peers)} · "
@@ -87,7 +88,7 @@ def _gap_markdown(plan: Plan, numbers: dict[str, int]) -> str:
 
 def comparison_markdown(comparison: Comparison) -> str:
     citations = comparison.citations()
-    numbers = _numbering(citations)
+    numbers = source_numbers(citations)
     out = [f"# Comparison: {comparison.topic}", "", "| Jurisdiction | " + " | ".join(comparison.criteria) + " |",
            "|---" * (len(comparison.criteria) + 1) + "|"]
     for code, row in zip(comparison.jurisdictions, comparison.rows):
@@ -106,7 +107,7 @@ def comparison_xlsx(comparison: Comparison, path: Path) -> Path:
     from openpyxl.styles import Alignment, Font
 
     citations = comparison.citations()
-    numbers = _numbering(citations)
+    numbers = source_numbers(citations)
     book = Workbook()
     matrix = book.active
     matrix.title = "Comparison"
@@ -117,7 +118,7 @@ def comparison_xlsx(comparison: Comparison, path: Path) -> Path:
     for code, row in zip(comparison.jurisdictions, comparison.rows):
         matrix.append([jur.name(code), code, *(_renumber(f, numbers, cell=True) if f.found else f.text for f in row)])
         for criterion, f in zip(comparison.criteria, row):
-            local = _local(f, numbers)
+            local = local_numbers(f, numbers)
             for fig in f.figures:
                 facts.append([jur.name(code), criterion, fig.text, fig.subject, fig.period, fig.locator,
                               local.get(fig.n), " ".join(fig.span.split())])
@@ -143,7 +144,7 @@ def plan_docx(plan: Plan, path: Path) -> Path:
     from docx.shared import Pt
 
     citations = plan.citations()
-    numbers = _numbering(citations)
+    numbers = source_numbers(citations)
     doc = Document()
     doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(f"Benchmarking plan: {plan.topic}", level=0)

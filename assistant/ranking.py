@@ -15,10 +15,12 @@ standardisation, then a dot product, then a logistic, so serving needs numpy alo
 
 Example::
 
-    from assistant.ranking import ChunkProfiles, LinearRanker, features
+    from assistant.ranking import LinearRanker
     ranker = LinearRanker.load()                          # the shipped model
+    # retriever: an assistant.retriever.HybridRetriever; vector: the question's embedding
     ordered, signals = retriever.candidates(question, vector, SearchFilters())  # fused, best first
-    scores = ranker.scores(features(signals, ordered[:30], ChunkProfiles(), articled=set()))
+    top = ordered[:20]
+    estimates = ranker.scores(retriever.features(signals, top))   # one per candidate, in (0, 1)
 """
 
 from __future__ import annotations

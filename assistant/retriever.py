@@ -61,7 +61,7 @@ class HybridRetriever:
     def __init__(self, store: VectorStore, keyword: KeywordIndex, embedder: Embedder, ledger: Ledger,
                  glossary: Glossary | None = None, reranker=None, rerank_top: int = 30,
                  translated_weight: float = 1.0, preamble_weight: float = 1.0,
-                 ranker: LinearRanker | None = None, ranker_top: int = 30):
+                 ranker: LinearRanker | None = None, ranker_top: int = 20):
         self.ranker = ranker  # the learned order of the fused candidates, or None for the fusion's
         self.ranker_top = ranker_top
         self._profiles = ChunkProfiles()
@@ -145,7 +145,7 @@ class HybridRetriever:
         """The ``k`` best chunks; ``learned=False`` keeps the fusion's order though a ranker is set."""
         if not self.chunks:
             return []
-        scopes = self._scopes(query, filters or SearchFilters())
+        scopes = self.scopes(query, filters or SearchFilters())
         vector = self.embedder.embed_query(query)  # once, whatever the number of scopes
         if len(scopes) == 1:
             return self._search(query, vector, k, scopes[0], pool, learned)
@@ -163,7 +163,7 @@ class HybridRetriever:
     def named_documents(self, query: str) -> list[str]:
         return [d for d in self.names.mentioned(query) if d in self.doc_languages]
 
-    def _scopes(self, query: str, filters: SearchFilters) -> list[SearchFilters]:
+    def scopes(self, query: str, filters: SearchFilters) -> list[SearchFilters]:
         """What to search, one filter set per share of the results. The caller's document or
         jurisdiction filters win; else the documents and jurisdictions the question names: a
         named document is searched on its own, a named jurisdiction that no named document
@@ -280,16 +280,20 @@ class HybridRetriever:
         best = 1.0 - dense_hits[0].distance if dense_hits else 0.0
         return ordered, QuerySignals(query, targeted, translations, best)
 
+    def features(self, signals: QuerySignals, candidates: list[Candidate]):
+        """The learned ranker's feature rows of ``candidates`` (assistant/ranking.py)."""
+        return features(signals, candidates, self._profiles, self._articled)
+
     def _search(self, query: str, vector, k: int, filters: SearchFilters, pool: int, learned: bool) -> list[Hit]:
         ordered, signals = self.candidates(query, vector, filters, pool)
         scores = [c.fused for c in ordered]
         if learned and self.ranker is not None and ordered:
             # The learned order applies to the top candidates; the rest keep the fusion's order.
             top = ordered[: self.ranker_top]
-            learned = self.ranker.scores(features(signals, top, self._profiles, self._articled))
-            order = sorted(range(len(top)), key=lambda i: -learned[i])
+            estimates = self.ranker.scores(self.features(signals, top))
+            order = sorted(range(len(top)), key=lambda i: -estimates[i])
             ordered = [top[i] for i in order] + ordered[len(top):]
-            scores = [float(learned[i]) for i in order] + scores[len(top):]
+            scores = [float(estimates[i]) for i in order] + scores[len(top):]
         n = max(k, self.rerank_top) if self.reranker else k
         hits = [Hit(c.chunk, s, c.dense_similarity, c.keyword_score) for c, s in zip(ordered[:n], scores)]
         return self.reranker.rerank(query, hits)[:k] if self.reranker else hits

@@ -19,7 +19,7 @@ import statistics
 import numpy as np
 
 from assistant.followup import rewrite
-from assistant.ranking import BUILTIN, FEATURES, LinearRanker, features
+from assistant.ranking import BUILTIN, FEATURES, LinearRanker
 from assistant.retriever import HybridRetriever
 from circularbench.settings import Settings
 from circularbench.types import SearchFilters
@@ -36,12 +36,12 @@ def pools(retriever: HybridRetriever, split: str = "dev") -> list[tuple[int, np.
     for n, q in enumerate(q for q in load_questions(split=split) if q.answerable):
         query = rewrite(q.question, q.history)
         vector = retriever.embedder.embed_query(query)
-        for scope in retriever._scopes(query, SearchFilters()):
+        for scope in retriever.scopes(query, SearchFilters()):
             ordered, signals = retriever.candidates(query, vector, scope)
             top = ordered[: retriever.ranker_top]
             labels = np.array([any(gold_holds(c.chunk, g) for g in q.gold) for c in top])
             if labels.any():
-                out.append((n, features(signals, top, retriever._profiles, retriever._articled), labels))
+                out.append((n, retriever.features(signals, top), labels))
     return out
 
 
@@ -56,11 +56,12 @@ def fit(data: list[tuple[int, np.ndarray, np.ndarray]], c: float) -> LinearRanke
     return LinearRanker(mean, scale, model.coef_[0], float(model.intercept_[0]))
 
 
-def mrr(model: LinearRanker, data: list[tuple[int, np.ndarray, np.ndarray]]) -> float:
-    """Mean reciprocal rank (at 10) of the first relevant candidate per pool, under ``model``."""
+def mrr(data: list[tuple[int, np.ndarray, np.ndarray]], model: LinearRanker | None = None) -> float:
+    """Mean reciprocal rank (at 10) of the first relevant candidate per pool, under ``model``
+    (None: in the fusion's order, as the pools hold them)."""
     out = []
     for _, rows, labels in data:
-        order = np.argsort(-model.scores(rows), kind="stable")
+        order = np.argsort(-model.scores(rows), kind="stable") if model else range(len(labels))
         first = next(i for i, j in enumerate(order, start=1) if labels[j])
         out.append(1 / first if first <= 10 else 0.0)
     return statistics.mean(out)
@@ -74,13 +75,12 @@ def main() -> None:
     data = pools(retriever)
     questions = sorted({n for n, _, _ in data})
     fold = {n: i % _FOLDS for i, n in enumerate(questions)}
-    fused = statistics.mean(1 / (int(np.argmax(labels)) + 1) if np.argmax(labels) < 10 else 0.0
-                            for _, _, labels in data)
+    fused = mrr(data)
     print(f"dev: {len(questions)} questions, {len(data)} pools; fusion's MRR@10 {fused:.3f}")
     cv = {}
     for c in _C_GRID:
         cv[c] = statistics.mean(
-            mrr(fit([d for d in data if fold[d[0]] != f], c), [d for d in data if fold[d[0]] == f])
+            mrr([d for d in data if fold[d[0]] == f], fit([d for d in data if fold[d[0]] != f], c))
             for f in range(_FOLDS))
         print(f"  C={c:<5} cross-validated MRR@10 {cv[c]:.3f}")
     best = max(_C_GRID, key=cv.get)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from assistant import jurisdictions as jur
+from assistant.plan_export import local_numbers, source_numbers
 
 LANGUAGE_NAMES = {"en": "English", "de": "German", "zh": "Chinese", "nl": "Dutch", "fr": "French", "ja": "Japanese"}
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -238,8 +239,8 @@ def table_html(headers: list[str], rows: list[list[str]], cls: str = "", raw: bo
 def comparison_html(comparison: Any) -> str:
     """The comparison matrix (jurisdictions × criteria) with numbered citation links, and its
     source cards (each opens the source viewer)."""
-    citations = {c.key: c for c in comparison.citations()}
-    numbers = {k: i for i, k in enumerate(citations, start=1)}
+    citations = comparison.citations()
+    numbers = source_numbers(citations)
     rows = []
     for code, row in zip(comparison.jurisdictions, comparison.rows):
         cells = [f'<span class="cb-nowrap">{esc(jur.name(code))}</span>']
@@ -247,14 +248,14 @@ def comparison_html(comparison: Any) -> str:
             if not f.found:
                 cells.append(f'<em class="cb-missing">{esc(f.text)}</em>')
                 continue
-            local = {c.n: numbers[c.key] for c in f.citations}
+            local = local_numbers(f, numbers)
             text = esc(one_line(f.summary or f.text))
             text = _MARKER.sub(lambda m: (f'<a class="cb-cite" href="#cb-cmp-{local[int(m.group(1))]}">[{local[int(m.group(1))]}]</a>'
                                           if int(m.group(1)) in local else m.group(0)), text)
             cells.append(text)
         rows.append(cells)
     table = table_html(["Jurisdiction", *comparison.criteria], rows, "cb-compare", raw=True)
-    cards = "".join(source_card(dict(_plain(c), n=numbers[k]), f"cb-cmp-{numbers[k]}") for k, c in citations.items())
+    cards = "".join(source_card(dict(_plain(c), n=n), f"cb-cmp-{n}") for n, c in enumerate(citations, start=1))
     return (f'<h3>{esc(comparison.topic)}</h3>{table}'
             + (f'<h4>Sources</h4><div class="cb-cards">{cards}</div>' if cards else ""))
 
@@ -264,21 +265,21 @@ def comparison_csv(comparison: Any) -> str:
     import csv
     import io
 
-    citations = {c.key: c for c in comparison.citations()}
-    numbers = {k: i for i, k in enumerate(citations, start=1)}
+    citations = comparison.citations()
+    numbers = source_numbers(citations)
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["jurisdiction", "code", *comparison.criteria])
     for code, row in zip(comparison.jurisdictions, comparison.rows):
         cells = []
         for f in row:
-            local = {c.n: numbers[c.key] for c in f.citations}
+            local = local_numbers(f, numbers)
             cells.append(_MARKER.sub(lambda m: f"[{local.get(int(m.group(1)), m.group(1))}]", one_line(f.summary or f.text)))
         w.writerow([jur.name(code), code, *cells])
     w.writerow([])
     w.writerow(["source", "document", "jurisdiction", "year", "page / article", "quote"])
-    for k, c in citations.items():
-        w.writerow([numbers[k], c.title, c.jurisdiction, c.year or "", where(_plain(c)), one_line(c.quote)])
+    for n, c in enumerate(citations, start=1):
+        w.writerow([n, c.title, c.jurisdiction, c.year or "", where(_plain(c)), one_line(c.quote)])
     return buf.getvalue()
 
 
