@@ -1,8 +1,10 @@
 """Shared fixtures: the real corpus, and the real index built once per test session.
 
 The index is built from ``../shared/corpus`` (or ``CIRCULARBENCH_CORPUS_MIRROR``) with the
-real embedder into a session folder. ``CIRCULARBENCH_TEST_DATA_DIR`` names a folder to keep
-between runs instead: the indexer is incremental, so a second session only checks hashes.
+real embedder into a session folder, before any other test; its vectors are remembered so the
+small indexes other tests build from the same documents do not embed them again.
+``CIRCULARBENCH_TEST_DATA_DIR`` names a folder to keep between runs instead: the indexer is
+incremental, so a second session only checks hashes.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from circularbench.settings import Settings
 from corpus.manifest import Manifest, load_manifest
 from corpus.sync import sync_corpus
 from indexer.embeddings import Embedder, load_embedder
+from indexer.ledger import Ledger
 from indexer.pipeline import IndexReport, Indexer
-from tests.helpers import LLM_API_KEY, MIRROR, SMALL_FILES, make_settings, small_corpus
+from indexer.vector_store import VectorStore
+from tests.helpers import LLM_API_KEY, MIRROR, SMALL_FILES, MemoEmbedder, make_settings, small_corpus
 
 
 
@@ -35,7 +39,15 @@ def manifest() -> Manifest:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    return load_embedder(Settings().embedding_model)
+    return MemoEmbedder(load_embedder(Settings().embedding_model))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _real_index_first(request):
+    """Build the real index before any test when one of the selected tests needs it, so the
+    small indexes built later take their vectors from the embedder's memory (see MemoEmbedder)."""
+    if any("real_index" in item.fixturenames for item in request.session.items):
+        request.getfixturevalue("real_index")
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +76,13 @@ def real_index(tmp_path_factory, mirror, manifest, embedder) -> tuple[Settings, 
     settings = make_settings(data_dir)
     sync_corpus(manifest, settings.corpus_dir, mirror, download=False)
     report = Indexer(settings, manifest, embedder).run(progress=False)
+    # A kept index was not embedded in this session: its stored vectors fill the memory instead.
+    ledger = Ledger.load(settings.index_dir / "ledger.json")
+    store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
+    try:
+        embedder.remember((c.context_text(), v) for c, v in store.chunks_with_vectors(sorted(ledger.live_ids())))
+    finally:
+        store.close()
     return settings, report
 
 

@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
+
 from circularbench.settings import Settings
 
 LLM_API_KEY = "test-key-123"  # the loopback LLM server of the tests requires it
@@ -31,3 +33,36 @@ SMALL_FILES = [
     "nl_besluit_beheer_verpakkingen_2014.md",
     "sg_mse_key_environmental_statistics_2022.pdf",
 ]
+
+
+class MemoEmbedder:
+    """The real embedder, remembering each text's vector for the session.
+
+    The real index embeds the whole corpus once; the small indexes many tests build hold copies
+    of the same documents, so they take those vectors instead of computing them again (about a
+    minute of CPU per small index on two cores). The vectors are the model's own: what the
+    indexer under test does with them (how many chunks it embeds, reuses, stores) is unchanged.
+    """
+
+    def __init__(self, inner):
+        self._inner = inner
+        self.name, self.dimension = inner.name, inner.dimension
+        self._passages: dict[str, np.ndarray] = {}
+        self._queries: dict[str, np.ndarray] = {}
+
+    def remember(self, pairs) -> None:
+        """Take (text, vector) pairs the model computed earlier, e.g. from a built store."""
+        self._passages.update(pairs)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._passages))
+        if missing:
+            self._passages.update(zip(missing, self._inner.embed_documents(missing)))
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        return np.vstack([self._passages[t] for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        if text not in self._queries:
+            self._queries[text] = self._inner.embed_query(text)
+        return self._queries[text]
