@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from reportlab.pdfgen import canvas
 
+from tests.helpers import LLM_API_KEY
 from web.feedback_store import FeedbackStore
 from web.server import start_background, stop_background
 
@@ -47,14 +48,19 @@ BROKEN_WORDS = """(selector) => {
 
 
 @pytest.fixture(scope="module")
-def served(real_index, tmp_path_factory):
-    """`circularbench serve` (extractive generator) on a private copy of the real index."""
+def served(real_index, llm_server, tmp_path_factory):
+    """`circularbench serve` on a private copy of the real index: the extractive generator by
+    default, and the session's real OpenAI-compatible server (Qwen2.5 1.5B) as "openai"."""
     settings, _ = real_index
     data = tmp_path_factory.mktemp("ui-served") / "data"
     shutil.copytree(settings.data_dir, data, ignore=shutil.ignore_patterns("feedback.sqlite3", "*.lock"))
     reports = tmp_path_factory.mktemp("ui-reports")
-    proc, base = start_background(data, env={"CIRCULARBENCH_GENERATOR": "extractive",
-                                             "CIRCULARBENCH_REPORTS_DIR": str(reports)})
+    proc, base = start_background(data, env={
+        "CIRCULARBENCH_GENERATOR": "extractive", "CIRCULARBENCH_REPORTS_DIR": str(reports),
+        "CIRCULARBENCH_OPENAI_BASE_URL": llm_server.base_url, "CIRCULARBENCH_OPENAI_MODEL": llm_server.model,
+        "CIRCULARBENCH_OPENAI_API_KEY": LLM_API_KEY,
+        # One short answer on one thread; quote translation (more LLM calls) is tested elsewhere.
+        "CIRCULARBENCH_LLM_MAX_TOKENS": "80", "CIRCULARBENCH_TRANSLATE_QUOTES": "false"})
     yield base, data, reports
     stop_background(proc)
 
@@ -206,6 +212,55 @@ def test_chat_shows_a_refusal_once_with_nearby_topics_once_each(page):
     topics = chat.locator("li").all_inner_texts()
     assert topics and len(topics) == len(set(topics))
     shoot(page, "chat-refusal.png")
+
+
+# Whether the page's font draws CJK characters: without one, Chromium draws every character as
+# the same empty box, so two different characters (and a private-use one) paint alike.
+CJK_GLYPHS = """(selector) => {
+  const el = [...document.querySelectorAll(selector)].find(e => /[\\u4e00-\\u9fff]/.test(e.textContent));
+  if (!el) return "no Chinese text";
+  const c = document.createElement("canvas");
+  c.width = c.height = 64;
+  const ctx = c.getContext("2d");
+  const paint = (ch) => {
+    ctx.clearRect(0, 0, 64, 64);
+    ctx.font = "48px " + getComputedStyle(el).fontFamily;
+    ctx.fillText(ch, 4, 52);
+    return ctx.getImageData(0, 0, 64, 64).data.join(",");
+  };
+  const [hui, kou, none] = [paint("回"), paint("口"), paint("\\ue000")];
+  return hui !== kou && hui !== none && kou !== none ? "glyphs" : "boxes";
+}"""
+
+
+def test_chinese_sources_render_in_a_cjk_font(page):
+    ask(page, "What must enterprises that recycle end-of-life vehicles do under China's measures?")
+    cards = page.locator("#citations .cb-card")
+    expect(cards.first).to_be_visible(timeout=60000)
+    expect(page.locator("#citations")).to_contain_text(re.compile("[\u4e00-\u9fff]{4}"))
+    assert page.evaluate(CJK_GLYPHS, "#citations blockquote") == "glyphs"
+    shoot(page, "chat-cjk.png")
+
+
+def test_an_llm_answer_streams_visibly_and_names_its_generator(page):
+    page.click("#new-conversation")
+    page.locator("#generator input").click()
+    page.get_by_role("option", name="openai", exact=True).click()
+    ask(page, "What share of plastic packaging must be recycled in Germany?")
+    # Tokens arrive one by one: the reply grows behind a cursor before the answer is done.
+    partial = page.wait_for_function(
+        "() => { const t = document.querySelector('#chat').innerText; return t.includes('▌') && t; }",
+        timeout=240000).json_value()
+    page.wait_for_function(
+        "(n) => { const t = document.querySelector('#chat').innerText; return t.includes('▌') && t.length > n; }",
+        arg=len(partial), timeout=120000)
+    shoot(page, "chat-streaming.png")
+    expect(page.locator("#chat")).to_contain_text(re.compile(r"openai-compat · \d+\.\d s"), timeout=300000)
+    assert "▌" not in page.locator("#chat").inner_text()
+    expect(page.locator("#citations .cb-card").first).to_be_visible()
+    shoot(page, "chat-llm.png")
+    page.locator("#generator input").click()
+    page.get_by_role("option", name="extractive", exact=True).click()
 
 
 def test_plan_renders_fits_and_downloads_as_docx(page, tmp_path):

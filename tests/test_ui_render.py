@@ -30,6 +30,13 @@ def test_citations_are_renumbered_in_order_of_use_and_linked():
     assert 'id="cb-src-0-1"' in cards and 'class="cb-open"' in cards and 'data-section="§ 16"' in cards
 
 
+def test_dropped_sentences_are_told_once_by_their_notes():
+    answer = Answer(question="q", answer="Kept [1]. (Dropped 1 sentence(s) that the cited passages did not support.)",
+                    refused=False, citations=[_citation(1)], notes=["dropped a sentence without a valid citation: “x”"])
+    md = R.answer_markdown(R.turn_record(answer, 1.0), 0)
+    assert "Dropped" not in md and md.count("dropped a sentence") == 1
+
+
 def test_figures_become_a_table_with_the_renumbered_source():
     answer = Answer(question="q", answer="Quota [3].", refused=False, citations=[_citation(3)])
     object.__setattr__(answer, "figures", [{"value": "90", "unit": "%", "text": "90 % by weight", "subject": "plastics",
