@@ -86,6 +86,18 @@ _REFERENCE = re.compile(r"(?:§§?|Art\.|Artikel|Article|Articles|artikel|Absatz
 
 
 _ASKS_DURATION = re.compile(r"\b(how long|period|years?|months?|days?|duration|retain|keep)\b", re.I)
+# What kind of quantity a question asks for, by the English words that name it, and the units
+# of each kind. A question asking for shares wants percentages, not the capacity threshold
+# ("2 kWh") that stands in the same sentence; one asking for a fine wants money.
+_ASKED_KINDS = {
+    "share": re.compile(r"\b(shares?|rates?|percentages?|per ?cent|quotas?|proportions?)\b|%", re.I),
+    "money": re.compile(r"\b(fines?|penalt(?:y|ies)|fees?|deposits?|costs?|prices?|charges?|tax(?:es)?|"
+                        r"euros?|yuan|dollars?|subsid(?:y|ies)|how much money)\b|[€$£¥]", re.I),
+    "mass": re.compile(r"\b(tonnes?|tons|kilo(?:gram)?s?|kg|weight of|volumes?|quantit(?:y|ies))\b", re.I),
+}
+_KIND_OF_UNIT = {"%": "share", "% by weight": "share", "EUR": "money", "cent": "money", "USD": "money",
+                 "SGD": "money", "GBP": "money", "yuan": "money", "kg": "mass", "t": "mass"}
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # Glossary terms that name a measure, not what it applies to.
 MEASURES = {"percent by weight", "weight", "percentage", "rate", "share", "quota", "target", "minimum"}
 
@@ -334,13 +346,20 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     """The ``limit`` figures most likely asked for. A figure scores by the question's subjects
     it names (glossary terms in the question and the terms inside them: "plastic packaging"
     names plastic and packaging), each weighted by how few of the figures name it — "plastic"
-    singles out a figure where every one is about packaging —, then by the question's terms in
-    its sentence and by having a deadline. Durations count only when the question asks how long."""
+    singles out a figure where every one is about packaging —, then by the question's years in
+    its period ("by 2025" asks for the 2025 step of a schedule), the question's terms in its
+    sentence and by having a deadline. Durations count only when the question asks how long;
+    when the question names the kind of quantity (a share, money, a mass) and some figures are
+    of that kind, the others are not what was asked."""
     lowered = question.lower()
     asked = {t for t in glossary.entries if re.search(rf"(?<!\w){re.escape(t)}(?:s|es)?(?!\w)", lowered)}
     wanted = glossary.expanded_terms(question)
     if not _ASKS_DURATION.search(question):
         figures = [f for f in figures if f.unit not in ("years", "months", "days")]
+    kinds = {kind for kind, words in _ASKED_KINDS.items() if words.search(question)}
+    if kinds and (fitting := [f for f in figures if _KIND_OF_UNIT.get(f.unit) in kinds]):
+        figures = fitting
+    years = set(_YEAR.findall(question))
     named = [set(f.subject.split(", ")) & asked for f in figures]
     spread = {t: sum(t in n for n in named) for t in asked}
     # When some of the asked subjects single out figures ("plastic" among every material's
@@ -353,7 +372,8 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     def score(i: int) -> float:
         figure = figures[i]
         return (sum(1 / spread[t] for t in named[i]) * 2 + len(terms(figure.span) & wanted) / 10
-                + (0.5 if figure.period else 0) - 0.2 * (figure.n - 1))
+                + (0.5 if figure.period else 0) + (1.0 if years & set(_YEAR.findall(figure.period)) else 0)
+                - 0.2 * (figure.n - 1))
 
     def latest(i: int) -> int:
         """A schedule's figures score alike: its latest step comes first (the one in force, or next)."""

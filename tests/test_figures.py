@@ -83,3 +83,15 @@ def test_rank_prefers_the_figure_about_the_asked_subject(reader):
     best = rank(figures, "What recycling quota applies to plastic packaging?", reader.glossary, 1)
     assert [f.value for f in best] == ["22.5"]
     assert all(isinstance(f, Figure) for f in figures)
+
+
+def test_rank_takes_the_asked_kind_of_quantity_and_the_asked_year(reader):
+    source = SourceRef(chunk_id="c", doc_id="d", file="d.eu.md", title="t", jurisdiction="EU", year=2023, language="en")
+    threshold = reader.read(source, "From 18 August 2031, industrial batteries with a capacity greater than 2 kWh shall "
+                                    "contain 16% cobalt, 85% lead and 6% lithium.", 1)
+    shares = rank(threshold, "What recycled content shares apply from 2031?", reader.glossary, 5)
+    assert {f.unit for f in shares} == {"%"} and {f.value for f in shares} == {"16", "85", "6"}
+    schedule = reader.read(source, "Recycling shall reach 65 % by weight by 31 December 2025 and 70 % by weight by "
+                                   "31 December 2030.", 1)
+    assert rank(schedule, "What recycling target applies by 2025?", reader.glossary, 1)[0].value == "65"
+    assert rank(schedule, "What recycling target applies?", reader.glossary, 1)[0].value == "70"  # the latest step
