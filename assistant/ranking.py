@@ -6,7 +6,8 @@ dense hit is a title block. The ranker re-orders the fused top candidates by wha
 said (rank, score relative to that ranking's best, similarity gap to the best dense hit) and
 by what the chunk is: how much of the question (in English, and translated into the chunk's
 language) it covers, whether it stands in an article or a law's preamble, its length and line
-shape, whether it states figures when figures are asked, the question's years.
+shape, whether it states figures when figures are asked or defines a term when a definition
+is asked, the question's years.
 
 None of the features names a document, a jurisdiction or a word, so the weights carry over to
 documents the project has never seen. They are fitted on the dev split only, by
@@ -33,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.text import asks_for_figure, numbers
+from assistant.text import asks_for_definition, asks_for_figure, defines, numbers
 from circularbench.types import Chunk
 from indexer.analysis import analyze
 
@@ -65,6 +66,7 @@ FEATURES = (
     "translated_coverage", # share of the question's translated terms (chunk's language) in it
     "short_lines",         # share of lines under 40 characters (lists, tables, title blocks)
     "leader_dots",         # '..' per 100 characters (tables of contents)
+    "defines_when_asked",  # the chunk defines a term ("means", "im Sinne", "是指"), when a definition is asked
 )
 
 
@@ -95,12 +97,14 @@ class QuerySignals:
     terms: set[str] = field(init=False)
     translated_terms: dict[str, set[str]] = field(init=False)
     figure: bool = field(init=False)
+    definition: bool = field(init=False)
     years: set[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.terms = set(analyze(self.text, "en"))
         self.translated_terms = {lang: set(analyze(q, lang)) for lang, q in self.translations.items() if q}
         self.figure = asks_for_figure(self.text)
+        self.definition = asks_for_definition(self.text)
         self.years = set(_YEAR.findall(self.text))
 
 
@@ -112,6 +116,7 @@ class _Profile:
     log_length: float
     short_lines: float
     leader_dots: float
+    defines: bool
 
 
 class ChunkProfiles:
@@ -130,7 +135,8 @@ class ChunkProfiles:
             found = self._profiles[chunk.chunk_id] = _Profile(
                 frozenset(analyze(text, chunk.language)), frozenset(analyze(chunk.heading or chunk.title, "en")),
                 frozenset(numbers(text)), math.log(len(text) + 1),
-                sum(len(line) < 40 for line in lines) / len(lines), text.count("..") / (len(text) / 100 + 1))
+                sum(len(line) < 40 for line in lines) / len(lines), text.count("..") / (len(text) / 100 + 1),
+                defines(text))
         return found
 
 
@@ -165,6 +171,7 @@ def features(query: QuerySignals, candidates: list[Candidate], profiles: ChunkPr
             share(p.terms, query.translated_terms.get(chunk.language, set())),
             p.short_lines,
             p.leader_dots,
+            float(query.definition and p.defines),
         ))
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 

@@ -133,6 +133,23 @@ def asks_for_figure(question: str) -> bool:
     return bool(_FIGURE_QUESTION.search(question))
 
 
+_DEFINITION_QUESTION = re.compile(r"\b(define[sd]?|definition|mean[st]?|meaning|meant|what counts as|what is an? )\b", re.I)
+# How laws and reports define a term, in the corpus languages: "‘x’ means", "im Sinne dieses
+# Gesetzes", "wordt verstaan onder", "本法所称…是指".
+_DEFINES = re.compile(r"\b(means|mean|is defined as|shall mean|refers to|im Sinne dieses|bedeutet|bezeichnet|"
+                      r"wordt verstaan|verstaan onder)\b|是指|所称|本法所称|本条例所称", re.I)
+
+
+def asks_for_definition(question: str) -> bool:
+    """Does the question ask what a term means?"""
+    return bool(_DEFINITION_QUESTION.search(question))
+
+
+def defines(text: str) -> bool:
+    """Does ``text`` define a term the way laws and reports do?"""
+    return bool(_DEFINES.search(text))
+
+
 def terms(text: str) -> set[str]:
     """Content terms for overlap scoring (the keyword index's tokens: stop words dropped)."""
     return {t for t in plain_tokens(text) if len(t) > 1 or not t.isascii()}

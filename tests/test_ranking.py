@@ -54,6 +54,17 @@ def test_translated_coverage_is_measured_in_the_chunks_language():
     assert dict(zip(FEATURES, rows[0]))["translated_coverage"] == 1.0
 
 
+def test_a_definition_counts_only_when_one_is_asked():
+    defining = [Candidate(chunk("e", "Für die Zwecke dieses Gesetzes bezeichnet der Ausdruck Einwegverpackung ...",
+                                language="de"), 0.02),
+                Candidate(chunk("f", "本法所称再利用，是指将废物直接作为产品使用", language="zh"), 0.02), Candidate(ANSWER, 0.01)]
+    asked = QuerySignals("What does 'reuse' mean?", {"en"}, {}, best_similarity=0.9)
+    rows = [dict(zip(FEATURES, r)) for r in features(asked, defining, ChunkProfiles(), articled=set())]
+    assert [r["defines_when_asked"] for r in rows] == [1.0, 1.0, 0.0]
+    rows = [dict(zip(FEATURES, r)) for r in features(signals(), defining, ChunkProfiles(), articled=set())]
+    assert [r["defines_when_asked"] for r in rows] == [0.0, 0.0, 0.0]
+
+
 def test_the_shipped_model_prefers_the_answer_to_a_title_block_ranked_alike():
     ranker = LinearRanker.load()
     meta = json.loads(BUILTIN.read_text(encoding="utf-8"))

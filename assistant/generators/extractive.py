@@ -26,7 +26,7 @@ from typing import Iterator
 from assistant import jurisdictions as jur
 from assistant.figures import LIST_ITEM, MEASURES, FigureReader, rank
 from assistant.query_expansion import Glossary
-from assistant.text import asks_for_figure, locate, numbers, sentences
+from assistant.text import asks_for_definition, asks_for_figure, defines, locate, numbers, sentences
 from circularbench.types import Figure, Passage, paragraph_at
 from indexer.analysis import analyze
 
@@ -38,9 +38,6 @@ _ASKS_AMOUNT = re.compile(r"\b(targets?|quotas?|deadlines?|fines?|penalt(?:y|ies
                           r"minimum|maximum|thresholds?|fees?|levels?|how (?:much|many|high|long|large))\b", re.I)
 _ASKS_DATE = re.compile(r"^(?:by |since |until |from )?when\b|\b(by when|since when|until when|deadline|what date|"
                         r"which date|from what date|what year|which year|in force|effective)\b", re.I)
-_ASKS_DEFINITION = re.compile(r"\b(define[sd]?|definition|mean[st]?|meaning|meant|what counts as|what is an? )\b", re.I)
-_DEFINES = re.compile(r"\b(means|mean|is defined as|shall mean|refers to|im Sinne dieses|bedeutet|bezeichnet|"
-                      r"wordt verstaan|verstaan onder)\b|是指|所称|本法所称|本条例所称", re.I)
 # Title blocks and author lines: mostly capitalised words, an e-mail, "et al.".
 _BYLINE = re.compile(r"@|\bet al\.|\bUniversity\b|\bISBN\b|\bdoi\b", re.I)
 _ARTICLE_HEADING = re.compile(r"^(?:§+\s*\d+\w*|Artikel\s+\d+\w*|Article\s+\d+\w*|Art\.\s*\d+\w*|第[一二三四五六七八九十百零〇\d]+条)\s")
@@ -57,7 +54,7 @@ class Asked:
     @classmethod
     def of(cls, question: str) -> "Asked":
         return cls(figure=asks_for_figure(question) or bool(_ASKS_AMOUNT.search(question)),
-                   date=bool(_ASKS_DATE.search(question)), definition=bool(_ASKS_DEFINITION.search(question)))
+                   date=bool(_ASKS_DATE.search(question)), definition=asks_for_definition(question))
 
 
 def _units(text: str, continuing: bool = False) -> list[str]:
@@ -171,7 +168,7 @@ class ExtractiveGenerator:
                     score *= 1.5
                 if asked.date and self.reader.dates(sentence):
                     score *= 1.4
-                if asked.definition and _DEFINES.search(sentence):
+                if asked.definition and defines(sentence):
                     score *= 1.6
                 if question_numbers & numbers(sentence):
                     score *= 2  # "step 5", "Article 13", "2030": the number the question names
