@@ -40,7 +40,7 @@ class ChatModel(Protocol):
 
     name: str
 
-    def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]: ...
+    def chat_stream(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]: ...
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,14 @@ class TranslationCache:
                               json.dumps(list(rendering.problems))))
 
 
+def token_budget(sentence: str) -> int:
+    """Room for the English rendering of ``sentence``, not the answer's cap: a long article
+    sentence cut short loses its last figures and the checks then withhold it. About a token
+    per 2 Latin characters and 2 per CJK character (an English word or two per character)."""
+    cjk = sum("\u3400" <= ch <= "\u9fff" for ch in sentence)
+    return min(2048, 64 + 2 * cjk + (len(sentence) - cjk) // 2)
+
+
 class Translator:
     """Renders foreign sentences in English with an LLM, checks and caches each rendering."""
 
@@ -122,7 +130,7 @@ class Translator:
             return hit
         messages = [{"role": "system", "content": SYSTEM},
                     {"role": "user", "content": f"{LANGUAGE_NAMES.get(language, language)} text:\n{sentence}"}]
-        text = " ".join("".join(self.model.chat_stream(messages)).split())
+        text = " ".join("".join(self.model.chat_stream(messages, max_tokens=token_budget(sentence))).split())
         rendering = Rendering(sentence, text, self.model.name, tuple(check(sentence, text)))
         if self.cache:
             self.cache.put(rendering)

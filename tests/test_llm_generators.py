@@ -172,15 +172,25 @@ class _Counting:
     """The real local model, counting its calls (to see the cache answer instead)."""
 
     def __init__(self, model):
-        self.model, self.name, self.calls = model, model.name, 0
+        self.model, self.name, self.calls, self.budgets = model, model.name, 0, []
 
-    def chat_stream(self, messages):
+    def chat_stream(self, messages, max_tokens=None):
         self.calls += 1
-        return self.model.chat_stream(messages)
+        self.budgets.append(max_tokens)
+        return self.model.chat_stream(messages, max_tokens=max_tokens)
+
+
+def test_a_rendering_has_room_for_the_whole_sentence_not_the_answers_cap():
+    from assistant.translation import token_budget
+
+    article = "Dabei muss das Recycling bis spätestens 31. Dezember 2030 mindestens für Kunststoffe 55 erreichen; " * 6
+    assert token_budget(article) > 300  # the answers' default cap would cut it before its last figures
+    assert token_budget("第十五条 生产列入强制回收名录的产品") > token_budget("Artikel 15 Produkte auf der Liste")
+    assert token_budget("x" * 100_000) == 2048
 
 
 def test_a_foreign_quote_is_rendered_in_english_checked_and_cached(model_path, tmp_path):
-    from assistant.translation import TranslationCache, Translator, check
+    from assistant.translation import TranslationCache, Translator, check, token_budget
 
     model = _Counting(LocalLLMGenerator(model_path, threads=1, max_tokens=120))
     translator = Translator(model, TranslationCache(tmp_path / "translations.sqlite3"))
@@ -189,7 +199,7 @@ def test_a_foreign_quote_is_rendered_in_english_checked_and_cached(model_path, t
     assert rendering.text and rendering.text != sentence and "90" in rendering.text
     # A second request, even from a new translator over the same file, is read from the cache.
     again = Translator(model, TranslationCache(tmp_path / "translations.sqlite3")).render(sentence, "de")
-    assert again == rendering and model.calls == 1
+    assert again == rendering and model.calls == 1 and model.budgets == [token_budget(sentence)]
     # A rendering whose number was changed, or whose date was dropped, is flagged.
     assert check(sentence, rendering.text.replace("90", "95"))
     assert check("ab dem 1. Januar 2022 90 Masseprozent", "90 percent by weight") == [

@@ -59,8 +59,7 @@ def served(real_index, llm_server, tmp_path_factory):
         "CIRCULARBENCH_GENERATOR": "extractive", "CIRCULARBENCH_REPORTS_DIR": str(reports),
         "CIRCULARBENCH_OPENAI_BASE_URL": llm_server.base_url, "CIRCULARBENCH_OPENAI_MODEL": llm_server.model,
         "CIRCULARBENCH_OPENAI_API_KEY": LLM_API_KEY,
-        # One short answer on one thread; quote translation (more LLM calls) is tested elsewhere.
-        "CIRCULARBENCH_LLM_MAX_TOKENS": "80", "CIRCULARBENCH_TRANSLATE_QUOTES": "false"})
+        "CIRCULARBENCH_LLM_MAX_TOKENS": "80"})  # one short answer on one thread
     yield base, data, reports
     stop_background(proc)
 
@@ -258,6 +257,9 @@ def test_an_llm_answer_streams_visibly_and_names_its_generator(page):
     expect(page.locator("#chat")).to_contain_text(re.compile(r"openai-compat · \d+\.\d s"), timeout=300000)
     assert "▌" not in page.locator("#chat").inner_text()
     expect(page.locator("#citations .cb-card").first).to_be_visible()
+    # The German quote comes with its English rendering beside it (or says why it was withheld).
+    expect(page.locator("#citations details[open] .cb-english").first).to_contain_text(
+        re.compile("English \\(machine translation, checked\\)|Machine translation withheld"))
     shoot(page, "chat-llm.png")
     page.locator("#generator input").click()
     page.get_by_role("option", name="extractive", exact=True).click()

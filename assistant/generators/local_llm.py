@@ -262,15 +262,16 @@ class LocalLLMGenerator:
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         return self.chat_stream(build_messages(question, passages))
 
-    def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
-        """Any chat request (role/content messages), streamed: what translation uses too."""
+    def chat_stream(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]:
+        """Any chat request (role/content messages), streamed: what translation uses too.
+        ``max_tokens`` overrides the generator's cap for this request."""
         loaded = load_model(self._model_file(), self.threads, self.context_size)
         request = {
             "model": loaded.alias,
             "messages": messages,
             "stream": True,
             "temperature": 0.0,
-            "max_tokens": self.max_tokens,
+            "max_tokens": max_tokens or self.max_tokens,
         }
         pieces: queue.Queue = queue.Queue()
         closed = threading.Event()

@@ -69,13 +69,15 @@ class OpenAICompatGenerator:
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         return self.chat_stream(build_messages(question, passages))
 
-    def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
-        """Any chat request (role/content messages), streamed: what translation uses too."""
+    def chat_stream(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]:
+        """Any chat request (role/content messages), streamed: what translation uses too.
+        ``max_tokens`` overrides the generator's cap for this request."""
         import openai
 
         messages = to_langchain_messages(messages)
+        extra = {"max_tokens": max_tokens} if max_tokens else {}
         try:
-            for chunk in self.llm.stream(messages):
+            for chunk in self.llm.stream(messages, **extra):
                 if text := _text(chunk.content):
                     yield text
         except openai.APIConnectionError as exc:  # refused, DNS, timeout (APITimeoutError is a subclass)
