@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Literal
 
@@ -101,17 +102,25 @@ def gold_holds(source: Chunk | Passage, gold: Gold, probe: int = 60) -> bool:
     return quote[:probe] in text or quote[-probe:] in text
 
 
+@lru_cache(maxsize=64)
+def _pdf_pages(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """A PDF's pages as pypdf extracts them, folded; kept per file version (path, time, size),
+    since the gold and absent-term checks each read the whole corpus and parsing is the slow part."""
+    from pypdf import PdfReader
+
+    return tuple(squash(p.extract_text() or "") for p in PdfReader(path).pages)
+
+
 def corpus_texts(corpus_dir: Path, files: Iterable[str] | None = None) -> dict[str, list[str]]:
     """Each document's text as the checks read it, white space folded and lower-cased: one
     entry per page for PDFs (as pypdf extracts it), one for other files."""
-    from pypdf import PdfReader
-
     out: dict[str, list[str]] = {}
     for path in sorted(corpus_dir.iterdir()) if files is None else (corpus_dir / f for f in files):
         if not path.is_file() or path.name == "sources.tsv":
             continue
         if path.suffix.lower() == ".pdf":
-            out[path.name] = [squash(p.extract_text() or "") for p in PdfReader(path).pages]
+            stat = path.stat()
+            out[path.name] = list(_pdf_pages(path.resolve(), stat.st_mtime_ns, stat.st_size))
         else:
             out[path.name] = [squash(path.read_text(encoding="utf-8", errors="replace"))]
     return out
