@@ -52,6 +52,10 @@ _CLAUSE_BREAK = re.compile(r"[.;:]\s|\b(?:Prozent|Masseprozent|percent)\b")
 # How far before a figure its subject may stand ("für Aluminium und Kunststoffe 50").
 _NEAR = 32
 _CONNECTOR = re.compile(r"^(?:und|and|en|sowie|or|oder|,)$|,$", re.I)
+# A count per head: "40 lightweight plastic carrier bags per capita", "12 kg pro Kopf" stays a
+# mass. The counted thing (up to six words) is part of what the English shows.
+_PER_HEAD = re.compile(_NUM + r"\s+((?:[^\W\d]+[ -]){0,5}[^\W\d]+)\s+(?:per (?:capita|person|inhabitant)|"
+                       r"pro (?:Kopf|Einwohner(?:in)?)|per (?:inwoner|hoofd))\b")
 _WORD_BEFORE_UNIT = re.compile(r"\b([a-zäöüß]{3,40})\s+(Euro|euro|Prozent|procent)\b")
 _CN_UNITS = {"元": "yuan", "万元": "yuan", "亿元": "yuan", "吨": "t", "万吨": "t", "年": "years", "个月": "months",
              "日": "days", "天": "days", "%": "%", "公斤": "kg", "千克": "kg"}
@@ -94,9 +98,10 @@ _ASKED_KINDS = {
     "money": re.compile(r"\b(fines?|penalt(?:y|ies)|fees?|deposits?|costs?|prices?|charges?|tax(?:es)?|"
                         r"euros?|yuan|dollars?|subsid(?:y|ies)|how much money)\b|[€$£¥]", re.I),
     "mass": re.compile(r"\b(tonnes?|tons|kilo(?:gram)?s?|kg|weight of|volumes?|quantit(?:y|ies))\b", re.I),
+    "count": re.compile(r"\b(how many|number of|per (?:capita|person|inhabitant)|consumption levels?)\b", re.I),
 }
 _KIND_OF_UNIT = {"%": "share", "% by weight": "share", "EUR": "money", "cent": "money", "USD": "money",
-                 "SGD": "money", "GBP": "money", "yuan": "money", "kg": "mass", "t": "mass"}
+                 "SGD": "money", "GBP": "money", "yuan": "money", "kg": "mass", "t": "mass", "per capita": "count"}
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # Glossary terms that name a measure, not what it applies to.
 MEASURES = {"percent by weight", "weight", "percentage", "rate", "share", "quota", "target", "minimum"}
@@ -213,6 +218,10 @@ class FigureReader:
                 value = canonical(m.group(1), m.group(2) or "")
                 if float(value) <= 100:
                     add(_Raw(value, unit, _render(value, unit), m.start(), m.end()))
+        for m in _PER_HEAD.finditer(clause):
+            if not _REFERENCE.search(clause[: m.start()]):
+                value = canonical(m.group(1), m.group(2) or "")
+                add(_Raw(value, "per capita", f"{_thousands(value)} {m.group(3)} per capita", m.start(), m.end()))
         for m in _WORD_BEFORE_UNIT.finditer(clause):
             number = word_number(m.group(1), "nl" if language == "nl" else "de")
             if number is not None:

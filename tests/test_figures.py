@@ -95,3 +95,11 @@ def test_rank_takes_the_asked_kind_of_quantity_and_the_asked_year(reader):
                                    "31 December 2030.", 1)
     assert rank(schedule, "What recycling target applies by 2025?", reader.glossary, 1)[0].value == "65"
     assert rank(schedule, "What recycling target applies?", reader.glossary, 1)[0].value == "70"  # the latest step
+
+
+def test_a_count_per_head_is_a_figure_and_a_mass_per_head_stays_a_mass(reader):
+    read = reader.read_sentence("The annual consumption must not exceed 40 lightweight plastic carrier bags per capita "
+                                "by 31 December 2025.", "en")
+    assert [(f["text"], f["period"]) for f in read] == [("40 lightweight plastic carrier bags per capita",
+                                                          "by 31 December 2025")]
+    assert [f["text"] for f in reader.read_sentence("Der Verbrauch darf 12 kg pro Kopf nicht übersteigen.", "de")] == ["12 kg"]
