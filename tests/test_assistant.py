@@ -261,3 +261,17 @@ def test_reranker_slot_reorders_candidates_by_model_score(bot, tmp_path):
     assert [h.score for h in reranked] == sorted((h.score for h in reranked), reverse=True)
     with pytest.raises(FileNotFoundError):
         CrossEncoderReranker(tmp_path / "missing")
+
+
+def test_foreign_evidence_without_a_figure_is_introduced_in_english(bot):
+    from assistant.text import sentences
+    from indexer.language import detect_language
+
+    answer = bot.ask("What does Shanghai's waste regulation say about restaurants offering disposable chopsticks?",
+                     generator="extractive")
+    assert not answer.refused and not answer.figures
+    lead = sentences(answer.answer)[0]
+    assert lead.startswith("Shanghai (China): the Chinese text") and "addresses this in 第" in lead, lead
+    assert detect_language(lead.split(" addresses")[0], default="") == "en"
+    assert "Chinese original" in answer.answer and not answer.notes  # the lead passed the checks
+    assert_citations_are_exact(answer)

@@ -6,8 +6,9 @@ question's terms they hold (with the glossary's German, Chinese and Dutch equiva
 German quota sentence can answer an English question), weighted by the passage's rank and by
 what the question asks: a figure, a date or a definition. The lead states the asked figures
 in English — value, unit, what they apply to, deadline — read from the chosen sentences by
-:mod:`assistant.figures`; foreign sentences follow as labelled quotes in their own language.
-Nothing is translated by a model here.
+:mod:`assistant.figures`; with no figure to state, foreign evidence is introduced by where it
+stands (jurisdiction, document, articles). Foreign sentences follow as labelled quotes in their
+own language. Nothing is translated by a model here.
 
 Example::
 
@@ -249,7 +250,7 @@ class ExtractiveGenerator:
             if figure.language != "en" and (figure.n, unit) not in chosen:
                 chosen.append((figure.n, unit))
         chosen.sort(key=lambda item: item[0])
-        lead = self.lead(question, passages, chosen, figures)
+        lead = self.lead(question, passages, chosen, figures) or self.where(passages, chosen)
         if lead:
             yield lead + " "
         for n, sentence in chosen:
@@ -264,6 +265,29 @@ class ExtractiveGenerator:
                 yield (f"{LANGUAGE_NAMES.get(language, language)} original" + (f" (terms: {gloss})" if gloss else "")
                        + f": “{body}” [{n}]. ")
 
+    def where(self, passages: list[Passage], chosen: list[tuple[int, str]]) -> str:
+        """With no figure to lead with and foreign sentences to quote, an English sentence saying
+        where they stand: 'China: the Chinese text of Measures for the Administration of the
+        Recycling of End-of-Life Vehicles addresses this in 第五条 [1] and 第十五条 [3].' The quotes
+        and their terms follow."""
+        by_doc: dict[str, list[int]] = {}
+        for n, _ in chosen:
+            if passages[n - 1].language != "en" and n not in by_doc.setdefault(passages[n - 1].doc_id, []):
+                by_doc[passages[n - 1].doc_id].append(n)
+        parts = []
+        for ns in (v for v in by_doc.values() if v):
+            p = passages[ns[0] - 1]
+            cited: dict[str, str] = {}  # place -> its citations, a place once however many passages
+            for n in ns:
+                q = passages[n - 1]
+                place = q.section or (f"p. {q.page}" if q.page else "its text")
+                cited[place] = cited.get(place, "") + f"[{n}]"
+            places = [f"{place} {marks}" for place, marks in cited.items()]
+            listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
+            parts.append(f"{jur.name(p.jurisdiction)}: the {LANGUAGE_NAMES.get(p.language, p.language)} text"
+                         f"{_title_phrase(p.title)} addresses this in {listed}.")
+        return " ".join(parts)
+
     def gloss(self, sentence: str, language: str, limit: int = 8) -> str:
         """The glossary's English terms for the words of a foreign sentence: 'single-use, reusable'.
         A dictionary gloss, not a translation (its figures and dates are the lead's job)."""
@@ -273,6 +297,19 @@ class ExtractiveGenerator:
             if term not in MEASURES and not any(term in t or t in term for t in named) and len(named) < limit:
                 named.append(term)
         return ", ".join(named)
+
+
+def _title_phrase(title: str) -> str:
+    """' of <title>' for a lead: the bracketed name when the title gives one (an English name
+    or a short title: "报废机动车回收管理办法 (Measures for …)"), else the title; '' when both
+    hold a number (a year, a decree number), since every number an answer states must stand in
+    the passage it cites. The source card shows the full title."""
+    native, _, rest = title.partition(" (")
+    bracketed = re.sub(r"\s*\([^()]*\)", "", rest[:-1] if rest.endswith(")") else rest)
+    for name in (bracketed.strip(), native.strip()):
+        if name and not re.search(r"\d", name):
+            return f" of {name}"
+    return ""
 
 
 def _state(figure: Figure) -> str:
