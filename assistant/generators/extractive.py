@@ -27,7 +27,7 @@ from typing import Iterator
 from assistant import jurisdictions as jur
 from assistant.figures import LIST_ITEM, MEASURES, FigureReader, rank
 from assistant.query_expansion import Glossary
-from assistant.text import asks_for_definition, asks_for_figure, defines, locate, numbers, sentences
+from assistant.text import asks_for_definition, asks_for_figure, chinese_numeral, defines, locate, numbers, sentences
 from circularbench.types import Figure, Passage, paragraph_at
 from indexer.analysis import analyze
 
@@ -41,6 +41,7 @@ _ASKS_DATE = re.compile(r"^(?:by |since |until |from )?when\b|\b(by when|since w
                         r"which date|from what date|what year|which year|in force|effective)\b", re.I)
 # Title blocks and author lines: mostly capitalised words, an e-mail, "et al.".
 _BYLINE = re.compile(r"@|\bet al\.|\bUniversity\b|\bISBN\b|\bdoi\b", re.I)
+_CN_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇]+)条")
 _ARTICLE_HEADING = re.compile(r"^(?:§+\s*\d+\w*|Artikel\s+\d+\w*|Article\s+\d+\w*|Art\.\s*\d+\w*|第[一二三四五六七八九十百零〇\d]+条)\s")
 
 
@@ -250,7 +251,9 @@ class ExtractiveGenerator:
             if figure.language != "en" and (figure.n, unit) not in chosen:
                 chosen.append((figure.n, unit))
         chosen.sort(key=lambda item: item[0])
-        lead = self.lead(question, passages, chosen, figures) or self.where(passages, chosen)
+        lead = self.lead(question, passages, chosen, figures)
+        if not lead and not Asked.of(question).figure:  # an asked figure that is not there is the refusal's call
+            lead = self.where(passages, chosen)
         if lead:
             yield lead + " "
         for n, sentence in chosen:
@@ -268,8 +271,8 @@ class ExtractiveGenerator:
     def where(self, passages: list[Passage], chosen: list[tuple[int, str]]) -> str:
         """With no figure to lead with and foreign sentences to quote, an English sentence saying
         where they stand: 'China: the Chinese text of Measures for the Administration of the
-        Recycling of End-of-Life Vehicles addresses this in 第五条 [1] and 第十五条 [3].' The quotes
-        and their terms follow."""
+        Recycling of End-of-Life Vehicles addresses this in Article 5 [1] and Article 15 [3].' The
+        quotes (with their own labels, 第五条 …) and their terms follow."""
         by_doc: dict[str, list[int]] = {}
         for n, _ in chosen:
             if passages[n - 1].language != "en" and n not in by_doc.setdefault(passages[n - 1].doc_id, []):
@@ -280,7 +283,7 @@ class ExtractiveGenerator:
             cited: dict[str, str] = {}  # place -> its citations, a place once however many passages
             for n in ns:
                 q = passages[n - 1]
-                place = q.section or (f"p. {q.page}" if q.page else "its text")
+                place = _english_article(q.section) or (f"p. {q.page}" if q.page else "its text")
                 cited[place] = cited.get(place, "") + f"[{n}]"
             places = [f"{place} {marks}" for place, marks in cited.items()]
             listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
@@ -300,16 +303,21 @@ class ExtractiveGenerator:
 
 
 def _title_phrase(title: str) -> str:
-    """' of <title>' for a lead: the bracketed name when the title gives one (an English name
-    or a short title: "报废机动车回收管理办法 (Measures for …)"), else the title; '' when both
-    hold a number (a year, a decree number), since every number an answer states must stand in
-    the passage it cites. The source card shows the full title."""
-    native, _, rest = title.partition(" (")
-    bracketed = re.sub(r"\s*\([^()]*\)", "", rest[:-1] if rest.endswith(")") else rest)
-    for name in (bracketed.strip(), native.strip()):
-        if name and not re.search(r"\d", name):
-            return f" of {name}"
-    return ""
+    """' of <name>' for a lead, from the name a title gives in brackets (an English name or a
+    short title: "报废机动车回收管理办法 (Measures for …)", "… (VerpackG)"); '' without one,
+    since a long native title would turn the lead into that language, or when the name holds a
+    number (every number an answer states must stand in the passage it cites). The source card
+    shows the full title."""
+    _, _, rest = title.partition(" (")
+    name = re.sub(r"\s*\([^()]*\)", "", rest[:-1] if rest.endswith(")") else rest).strip()
+    return f" of {name}" if name and name.isascii() and not re.search(r"\d", name) else ""
+
+
+def _english_article(section: str) -> str:
+    """A Chinese article label in English ("第六十六条" -> "Article 66"); others as they are."""
+    m = _CN_ARTICLE.fullmatch(section.strip())
+    number = chinese_numeral(m.group(1)) if m else None
+    return f"Article {number}" if number else section.strip()
 
 
 def _state(figure: Figure) -> str:
