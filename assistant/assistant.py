@@ -26,7 +26,7 @@ from assistant.refusal import assess
 from assistant.retriever import Hit, HybridRetriever
 from assistant.text import asks_for_figure, focus, numbers
 from assistant.translation import TranslationCache, Translator
-from assistant.verification import CheckedAnswer, verify_answer
+from assistant.verification import CheckedAnswer, dropped_note, verify_answer
 from circularbench.settings import Settings
 from circularbench.types import Answer, Citation, Figure, Passage, SearchFilters, Turn
 
@@ -144,7 +144,7 @@ class Assistant:
             checked.citations = self.render_quotes(gen, checked.citations)
         text = checked.text
         if checked.dropped:
-            text += f" (Dropped {checked.dropped} sentence(s) that the cited passages did not support.)"
+            text += dropped_note(checked.dropped)
         if evidence.uncovered_jurisdictions:
             names = ", ".join(jur.name(c) for c in evidence.uncovered_jurisdictions)
             text += f" (The indexed documents contain nothing from {names}.)"

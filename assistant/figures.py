@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.query_expansion import Glossary
-from assistant.text import canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
+from assistant.text import YEAR, canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
 from circularbench.types import Figure, SourceRef
 
 _NUM = r"(?<![A-Za-z0-9_.,])((?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|\d+))(?:[.,](\d+))?(?![A-Za-z0-9_])"
@@ -102,7 +102,6 @@ _ASKED_KINDS = {
 }
 _KIND_OF_UNIT = {"%": "share", "% by weight": "share", "EUR": "money", "cent": "money", "USD": "money",
                  "SGD": "money", "GBP": "money", "yuan": "money", "kg": "mass", "t": "mass", "per capita": "count"}
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # Glossary terms that name a measure, not what it applies to.
 MEASURES = {"percent by weight", "weight", "percentage", "rate", "share", "quota", "target", "minimum"}
 
@@ -368,7 +367,7 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     kinds = {kind for kind, words in _ASKED_KINDS.items() if words.search(question)}
     if kinds and (fitting := [f for f in figures if _KIND_OF_UNIT.get(f.unit) in kinds]):
         figures = fitting
-    years = set(_YEAR.findall(question))
+    years = set(YEAR.findall(question))
     named = [set(f.subject.split(", ")) & asked for f in figures]
     spread = {t: sum(t in n for n in named) for t in asked}
     # When some of the asked subjects single out figures ("plastic" among every material's
@@ -381,12 +380,12 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     def score(i: int) -> float:
         figure = figures[i]
         return (sum(1 / spread[t] for t in named[i]) * 2 + len(terms(figure.span) & wanted) / 10
-                + (0.5 if figure.period else 0) + (1.0 if years & set(_YEAR.findall(figure.period)) else 0)
+                + (0.5 if figure.period else 0) + (1.0 if years & set(YEAR.findall(figure.period)) else 0)
                 - 0.2 * (figure.n - 1))
 
     def latest(i: int) -> int:
         """A schedule's figures score alike: its latest step comes first (the one in force, or next)."""
-        return max(map(int, re.findall(r"\b(?:19|20)\d{2}\b", figures[i].period)), default=0)
+        return max(map(int, YEAR.findall(figures[i].period)), default=0)
 
     out: list[Figure] = []
     for i in sorted(range(len(figures)), key=lambda i: (-round(score(i), 6), -latest(i), i)):

@@ -28,18 +28,16 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from assistant.text import asks_for_definition, asks_for_figure, defines, numbers
+from assistant.text import YEAR, asks_for_definition, asks_for_figure, defines, numbers
 from circularbench.types import Chunk
 from indexer.analysis import analyze
 
 BUILTIN = Path(__file__).with_name("ranker.json")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 _MAX_FIGURES = 10  # beyond this a chunk is a table; more numbers say nothing more
 
@@ -105,7 +103,7 @@ class QuerySignals:
         self.translated_terms = {lang: set(analyze(q, lang)) for lang, q in self.translations.items() if q}
         self.figure = asks_for_figure(self.text)
         self.definition = asks_for_definition(self.text)
-        self.years = set(_YEAR.findall(self.text))
+        self.years = set(YEAR.findall(self.text))
 
 
 @dataclass(frozen=True)

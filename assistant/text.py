@@ -128,6 +128,9 @@ _FIGURE_QUESTION = re.compile(
 )
 
 
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a year as laws and plans name it: 1990, 2030
+
+
 def asks_for_figure(question: str) -> bool:
     """Does the question ask for a number (an amount, a rate, a year)?"""
     return bool(_FIGURE_QUESTION.search(question))

@@ -27,6 +27,7 @@ from typing import Iterator, Protocol
 
 from assistant.figures import FigureReader
 from assistant.text import numbers
+from indexer.chunking import cjk_characters
 
 LANGUAGE_NAMES = {"de": "German", "zh": "Chinese", "nl": "Dutch", "fr": "French", "ja": "Japanese"}
 
@@ -110,7 +111,7 @@ def token_budget(sentence: str) -> int:
     """Room for the English rendering of ``sentence``, not the answer's cap: a long article
     sentence cut short loses its last figures and the checks then withhold it. About a token
     per 2 Latin characters and 2 per CJK character (an English word or two per character)."""
-    cjk = sum("\u3400" <= ch <= "\u9fff" for ch in sentence)
+    cjk = cjk_characters(sentence)
     return min(2048, 64 + 2 * cjk + (len(sentence) - cjk) // 2)
 
 

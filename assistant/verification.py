@@ -77,6 +77,13 @@ def _supporting_passage(claim: str, passages: list[Passage]) -> int | None:
 
 
 _QUOTE = re.compile(r"“[^”]*”")
+# What an answer says of the sentences the checks dropped; its notes name each one, so a face
+# that shows the notes takes this away (web/ui_render.py).
+DROPPED_NOTE = re.compile(r"\s*\(Dropped \d+ sentence\(s\) that the cited passages did not support\.\)")
+
+
+def dropped_note(count: int) -> str:
+    return f" (Dropped {count} sentence(s) that the cited passages did not support.)"
 
 
 def _sentences_keeping_quotes(raw: str) -> list[str]:

@@ -40,13 +40,18 @@ _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+def cjk_characters(text: str) -> int:
+    """How many CJK ideographs ``text`` holds (each costs a model far more than a Latin letter)."""
+    return len(_CJK.findall(text))
+
+
 def text_length(text: str) -> int:
     """Length in "Latin characters": a CJK character weighs 2.5, close to its token cost.
 
     Chunk sizes are set in characters, but the embedder truncates by tokens; without the weight
     a 900-character Chinese chunk would be ~900 tokens, past the 512 the embedder reads.
     """
-    return len(text) + (3 * len(_CJK.findall(text))) // 2
+    return len(text) + (3 * cjk_characters(text)) // 2
 
 
 @dataclass

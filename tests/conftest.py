@@ -76,13 +76,14 @@ def real_index(tmp_path_factory, mirror, manifest, embedder) -> tuple[Settings, 
     settings = make_settings(data_dir)
     sync_corpus(manifest, settings.corpus_dir, mirror, download=False)
     report = Indexer(settings, manifest, embedder).run(progress=False)
-    # A kept index was not embedded in this session: its stored vectors fill the memory instead.
-    ledger = Ledger.load(settings.index_dir / "ledger.json")
-    store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
-    try:
-        embedder.remember((c.context_text(), v) for c, v in store.chunks_with_vectors(sorted(ledger.live_ids())))
-    finally:
-        store.close()
+    if report.chunks_embedded < report.chunks_total:
+        # A kept index was (partly) not embedded in this session: its stored vectors fill the memory.
+        ledger = Ledger.load(settings.index_dir / "ledger.json")
+        store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
+        try:
+            embedder.remember((c.context_text(), v) for c, v in store.chunks_with_vectors(sorted(ledger.live_ids())))
+        finally:
+            store.close()
     return settings, report
 
 

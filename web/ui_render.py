@@ -28,13 +28,12 @@ from typing import Any, Iterable
 
 from assistant import jurisdictions as jur
 from assistant.plan_export import local_numbers, source_numbers
+from assistant.verification import DROPPED_NOTE
 
 LANGUAGE_NAMES = {"en": "English", "de": "German", "zh": "Chinese", "nl": "Dutch", "fr": "French", "ja": "Japanese"}
 _MARKER = re.compile(r"\[(\d+)\]")
 _REFUSAL_LEAD = re.compile(r"^\s*The indexed documents don't answer this:\s*", re.I)
 _NEARBY = re.compile(r"\s*Nearby topics the corpus does cover:.*$", re.S)
-# The answer's own count of dropped sentences: the notes shown under it name each one.
-_DROPPED = re.compile(r"\s*\(Dropped \d+ sentence\(s\) that the cited passages did not support\.\)")
 GENERATORS = {
     "auto": "an OpenAI-compatible server if one is configured (a bigger model), else extractive; the bundled local LLM measures below extractive, so auto never picks it",
     "extractive": "quotes the passages' own best sentences; instant, deterministic, never paraphrases",
@@ -102,7 +101,7 @@ def turn_record(answer: Any, seconds: float, generator: str = "") -> dict:
             figure["n"] = new[figure["n"]]
         figures.append(figure)
     nearby = []
-    text = _DROPPED.sub("", text)
+    text = DROPPED_NOTE.sub("", text)  # the notes shown under the answer name each dropped sentence
     if refused:
         text = _REFUSAL_LEAD.sub("", text)
         text = _NEARBY.sub("", text).strip()

@@ -244,7 +244,8 @@ class ExtractiveGenerator:
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         scored = self.scored(question, passages)
         chosen = self.select(question, passages, scored)
-        figures = self.figures(question, passages, scored) if Asked.of(question).figure else []
+        asks_figure = Asked.of(question).figure
+        figures = self.figures(question, passages, scored) if asks_figure else []
         # A foreign sentence holding a lead figure is quoted too, so the original stands beside
         # its English; an English one is in the citation's quote already.
         for figure, unit in figures:
@@ -252,7 +253,7 @@ class ExtractiveGenerator:
                 chosen.append((figure.n, unit))
         chosen.sort(key=lambda item: item[0])
         lead = self.lead(question, passages, chosen, figures)
-        if not lead and not Asked.of(question).figure:  # an asked figure that is not there is the refusal's call
+        if not lead and not asks_figure:  # an asked figure that is not there is the refusal's call
             lead = self.where(passages, chosen)
         if lead:
             yield lead + " "
@@ -274,11 +275,11 @@ class ExtractiveGenerator:
         Recycling of End-of-Life Vehicles addresses this in Article 5 [1] and Article 15 [3].' The
         quotes (with their own labels, 第五条 …) and their terms follow."""
         by_doc: dict[str, list[int]] = {}
-        for n, _ in chosen:
-            if passages[n - 1].language != "en" and n not in by_doc.setdefault(passages[n - 1].doc_id, []):
-                by_doc[passages[n - 1].doc_id].append(n)
+        for n in dict.fromkeys(n for n, _ in chosen):  # a passage once, however many of its sentences
+            if passages[n - 1].language != "en":
+                by_doc.setdefault(passages[n - 1].doc_id, []).append(n)
         parts = []
-        for ns in (v for v in by_doc.values() if v):
+        for ns in by_doc.values():
             p = passages[ns[0] - 1]
             cited: dict[str, str] = {}  # place -> its citations, a place once however many passages
             for n in ns:
