@@ -13,8 +13,9 @@
   several, each is searched on its own and gets its share of the results, so one
   well-documented jurisdiction cannot crowd out the others.
 * Only chunks named by the committed ledger are returned: a half-finished index run never
-  shows duplicates or stale text. Their texts and metadata are held in memory (a few MB), so
-  keyword hits and filters need no round trip to the store.
+  shows duplicates or stale text. Their texts, metadata and vectors are held in memory (a few
+  MB), so keyword hits and filters need no round trip to the store, and the dense side is an
+  exact search (assistant/dense.py) rather than the store's approximate one.
 
 Example::
 
@@ -29,7 +30,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant import jurisdictions as jur
+from assistant.dense import DenseMatrix
 from assistant.figures import LIST_ITEM, open_list
 from assistant.named_documents import DocumentNames
 from assistant.query_expansion import Glossary
@@ -70,7 +74,14 @@ class HybridRetriever:
         self.store = store
         self.keyword = keyword
         self.embedder = embedder
-        self.chunks = {c.chunk_id: c for c in store.get(ids=sorted(ledger.live_ids()))}
+        stored = store.chunks_with_vectors(sorted(ledger.live_ids()))
+        self.chunks = {c.chunk_id: c for c, _ in stored}
+        self.dense = DenseMatrix([c.chunk_id for c, _ in stored], np.array([v for _, v in stored], dtype=np.float32))
+        # Each chunk's metadata as arrays in the dense rows' order: a filter is a few array compares.
+        self._meta = {key: np.array([getattr(c, key) or default for c, _ in stored], dtype=kind)
+                      for key, default, kind in (("jurisdiction", "", object), ("doc_id", "", object),
+                                                 ("doc_type", "", object), ("language", "", object),
+                                                 ("year", 0, np.int64))}
         self.jurisdictions = {e.record.jurisdiction for e in ledger.documents.values()}
         records = [e.record for e in ledger.documents.values()]
         self.languages: dict[str, set[str]] = {}  # jurisdiction -> its documents' languages
@@ -186,42 +197,29 @@ class HybridRetriever:
         """The filters' jurisdictions as indexed codes, countries with their sub-national units."""
         return set(jur.expand([jur.normalize(j) for j in filters.jurisdictions], self.jurisdictions))
 
-    def _where(self, filters: SearchFilters) -> dict | None:
-        """The filters as a Chroma ``where`` clause, for the dense side."""
-        clauses: list[dict] = []
-        if filters.jurisdictions:
-            codes = sorted(self._expanded(filters))
-            clauses.append({"jurisdiction": {"$in": codes}})
-        if filters.documents:
-            clauses.append({"doc_id": {"$in": list(filters.documents)}})
-        if filters.year_from:
-            clauses.append({"year": {"$gte": filters.year_from}})
-        if filters.year_to:
-            clauses.append({"year": {"$lte": filters.year_to}})
-            clauses.append({"year": {"$gt": 0}})  # unknown years fail a range
-        if filters.doc_types:
-            clauses.append({"doc_type": {"$in": list(filters.doc_types)}})
-        if filters.languages:
-            clauses.append({"language": {"$in": list(filters.languages)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def _admits(self, filters: SearchFilters):
-        """The same filters as a predicate on chunks, for the keyword side."""
+    def allowed(self, filters: SearchFilters) -> np.ndarray | None:
+        """The chunks the filters admit, as a mask over the dense rows (None: no filter)."""
         codes = self._expanded(filters)
+        meta = self._meta
+        tests = []
+        if codes:
+            tests.append(np.isin(meta["jurisdiction"], sorted(codes)))
+        if filters.documents:
+            tests.append(np.isin(meta["doc_id"], list(filters.documents)))
+        if filters.year_from:
+            tests.append(meta["year"] >= filters.year_from)
+        if filters.year_to:
+            tests.append((meta["year"] > 0) & (meta["year"] <= filters.year_to))  # unknown years fail a range
+        if filters.doc_types:
+            tests.append(np.isin(meta["doc_type"], list(filters.doc_types)))
+        if filters.languages:
+            tests.append(np.isin(meta["language"], list(filters.languages)))
+        return np.logical_and.reduce(tests) if tests else None
 
-        def admit(c: Chunk) -> bool:
-            return (
-                (not codes or c.jurisdiction in codes)
-                and (not filters.documents or c.doc_id in filters.documents)
-                and (not filters.year_from or (c.year or 0) >= filters.year_from)
-                and (not filters.year_to or 0 < (c.year or 0) <= filters.year_to)
-                and (not filters.doc_types or c.doc_type in filters.doc_types)
-                and (not filters.languages or c.language in filters.languages)
-            )
-
-        return admit
+    def dense_search(self, vector, k: int, allowed: np.ndarray | None = None) -> list[tuple[Chunk, float]]:
+        """The dense side alone: the ``k`` chunks most similar to ``vector`` among the ``allowed``
+        ones (see :meth:`allowed`; None: all), with their cosine similarity."""
+        return [(self.chunks[self.dense.ids[row]], similarity) for row, similarity in self.dense.search(vector, k, allowed)]
 
     def _target_languages(self, filters: SearchFilters) -> set[str]:
         """The languages a search aims at: those asked for, or those the named jurisdictions'
@@ -235,8 +233,8 @@ class HybridRetriever:
 
     def candidates(self, query: str, vector, filters: SearchFilters, pool: int = 50) -> tuple[list[Candidate], QuerySignals]:
         """The fused candidates of one scope, best first, with what each ranking said of them."""
-        dense_hits = [h for h in self.store.query(vector, k=pool, where=self._where(filters))
-                      if h.chunk.chunk_id in self.chunks]
+        allowed = self.allowed(filters)
+        dense_hits = self.dense_search(vector, pool, allowed)
         found: dict[str, Candidate] = {}
 
         def candidate(cid: str) -> Candidate:
@@ -244,19 +242,18 @@ class HybridRetriever:
                 found[cid] = Candidate(self.chunks[cid], 0.0)
             return found[cid]
 
-        for rank, h in enumerate(dense_hits, start=1):
-            c = candidate(h.chunk.chunk_id)
-            c.dense_rank, c.dense_similarity = rank, 1.0 - h.distance
+        for rank, (chunk, similarity) in enumerate(dense_hits, start=1):
+            c = candidate(chunk.chunk_id)
+            c.dense_rank, c.dense_similarity = rank, similarity
             c.fused = 1 / (_RRF_K + rank)
 
-        admit = self._admits(filters)
         targeted = self._target_languages(filters)
         translations = self.glossary.translations(query)
         rankings = [("en", query)] + [(lang, q) for lang, q in translations.items() if q]
         for language, q in rankings:
             weight = 1.0 if language == "en" or language in targeted else self.translated_weight
             hits = [(cid, s) for cid, s in self.keyword.search(q, k=pool * 4, language=language)
-                    if cid in self.chunks and admit(self.chunks[cid])][:pool]
+                    if cid in self.chunks and (allowed is None or allowed[self.dense.row[cid]])][:pool]
             for rank, (cid, s) in enumerate(hits, start=1):
                 c = candidate(cid)
                 relative = s / hits[0][1]
@@ -277,7 +274,7 @@ class HybridRetriever:
                 if not c.chunk.section and c.chunk.doc_id in self._articled:
                     c.fused *= self.preamble_weight
         ordered = sorted(found.values(), key=lambda c: c.fused, reverse=True)
-        best = 1.0 - dense_hits[0].distance if dense_hits else 0.0
+        best = dense_hits[0][1] if dense_hits else 0.0
         return ordered, QuerySignals(query, targeted, translations, best)
 
     def features(self, signals: QuerySignals, candidates: list[Candidate]):

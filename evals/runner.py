@@ -202,7 +202,7 @@ def run_eval(settings: Settings, config: EvalConfig, assistant: Assistant | None
 
     def dense(q: EvalQuestion) -> list[Chunk]:
         vector = retriever.embedder.embed_query(query(q))
-        return [h.chunk for h in retriever.store.query(vector, k=10) if h.chunk.chunk_id in retriever.chunks]
+        return [chunk for chunk, _ in retriever.dense_search(vector, 10)]
 
     rankers = {
         HYBRID: lambda q: [h.chunk for h in retriever.search(query(q), k=10)],

