@@ -75,6 +75,11 @@ class HybridRetriever:
         self.keyword = keyword
         self.embedder = embedder
         stored = store.chunks_with_vectors(sorted(ledger.live_ids()))
+        unread = [i for i, (_, v) in enumerate(stored) if v is None]
+        if unread:  # the store lost them (a killed writer, see VectorStore): the same model embeds them again
+            vectors = embedder.embed_documents([stored[i][0].context_text() for i in unread])
+            for i, vector in zip(unread, vectors):
+                stored[i] = (stored[i][0], vector)
         self.chunks = {c.chunk_id: c for c, _ in stored}
         self.dense = DenseMatrix([c.chunk_id for c, _ in stored], np.array([v for _, v in stored], dtype=np.float32))
         # Each chunk's metadata as arrays in the dense rows' order: a filter is a few array compares.

@@ -220,7 +220,7 @@ class Indexer:
         """Vectors for ``chunks`` and how many were computed: the stored vector of an old chunk
         with the same embedded text is reused, so a metadata change, a relabelled article or a
         small edit re-embeds only what changed."""
-        known = {chunk.context_text(): vector for chunk, vector in store.chunks_with_vectors(old_ids)}
+        known = {chunk.context_text(): vector for chunk, vector in store.chunks_with_vectors(old_ids) if vector is not None}
         fresh = [c for c in chunks if c.context_text() not in known]
         bar.update(len(chunks) - len(fresh))
         new = dict(zip((c.context_text() for c in fresh), self._embed(fresh, bar)))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Iterable
 
 import numpy as np
+from chromadb.errors import InternalError
 from filelock import FileLock, Timeout
 
 from circularbench.settings import Settings
@@ -121,15 +122,32 @@ class VectorStore:
         result = self._collection.get(include=["embeddings"])
         return list(result["ids"]), np.asarray(result["embeddings"], dtype=np.float32)
 
-    def chunks_with_vectors(self, ids: list[str]) -> list[tuple[Chunk, np.ndarray]]:
-        """Stored chunks by id with their vectors (ids not in the store are left out)."""
-        out: list[tuple[Chunk, np.ndarray]] = []
+    def chunks_with_vectors(self, ids: list[str]) -> list[tuple[Chunk, np.ndarray | None]]:
+        """Stored chunks by id with their vectors (ids not in the store are left out). A vector
+        the store cannot return comes back as None beside its chunk: Chroma 1.5 keeps the
+        chunks a killed writer had logged but not yet put into its vector segment, and then
+        fails any read of their vectors ("Error finding id"), so the caller embeds them again."""
+        out: list[tuple[Chunk, np.ndarray | None]] = []
         for i in range(0, len(ids), _BATCH):
-            result = self._collection.get(ids=ids[i:i + _BATCH], include=["documents", "metadatas", "embeddings"])
+            batch = ids[i:i + _BATCH]
+            try:
+                result = self._collection.get(ids=batch, include=["documents", "metadatas", "embeddings"])
+            except InternalError:
+                present = set(self._collection.get(ids=batch, include=[])["ids"])
+                out += [self._one_with_vector(cid) for cid in batch if cid in present]
+                continue
             for cid, text, meta, vector in zip(result["ids"], result["documents"], result["metadatas"],
                                                result["embeddings"]):
                 out.append((Chunk.from_metadata(cid, text, meta), np.asarray(vector, dtype=np.float32)))
         return out
+
+    def _one_with_vector(self, cid: str) -> tuple[Chunk, np.ndarray | None]:
+        try:
+            result = self._collection.get(ids=[cid], include=["documents", "metadatas", "embeddings"])
+            vector: np.ndarray | None = np.asarray(result["embeddings"][0], dtype=np.float32)
+        except InternalError:
+            result, vector = self._collection.get(ids=[cid], include=["documents", "metadatas"]), None
+        return Chunk.from_metadata(cid, result["documents"][0], result["metadatas"][0]), vector
 
     def ids(self) -> set[str]:
         return set(self._collection.get(include=[])["ids"])

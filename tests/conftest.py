@@ -81,7 +81,8 @@ def real_index(tmp_path_factory, mirror, manifest, embedder) -> tuple[Settings, 
         ledger = Ledger.load(settings.index_dir / "ledger.json")
         store = VectorStore.open(settings, ledger.embedding_model, ledger.embedding_dimension)
         try:
-            embedder.remember((c.context_text(), v) for c, v in store.chunks_with_vectors(sorted(ledger.live_ids())))
+            embedder.remember((c.context_text(), v) for c, v in store.chunks_with_vectors(sorted(ledger.live_ids()))
+                              if v is not None)
         finally:
             store.close()
     return settings, report
