@@ -7,6 +7,8 @@ Example::
     names = DocumentNames.from_records(records)
     names.mentioned("What does the Packaging Act require of online marketplaces?")
     # ['de_verpackg_verpackungsgesetz']
+    names.without_names("What does the Packaging Act require?", ["de_verpackg_verpackungsgesetz"])
+    # 'What does the require?'
 """
 
 from __future__ import annotations
@@ -44,17 +46,34 @@ class DocumentNames:
             patterns.append((pattern, name, tuple(dict.fromkeys(by_name[name]))))
         return cls(tuple(patterns))
 
+    def _named(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+        """(start, end, doc ids) of each name in ``text``; overlapping names count once (the longest)."""
+        found: list[tuple[int, int, tuple[str, ...]]] = []
+        for pattern, _, ids in self.patterns:
+            for m in pattern.finditer(text):
+                if not any(a < m.end() and m.start() < b for a, b, _ in found):
+                    found.append((m.start(), m.end(), ids))
+        return sorted(found)
+
     def mentioned(self, text: str) -> list[str]:
         """Ids of the documents ``text`` names, in order of mention. Overlapping names count once
         (the longest); a name shared by several documents ("WBCSD") yields to a more specific
         one among them ("WBCSD's CDX paper" is the CDX paper)."""
-        taken: list[tuple[int, int]] = []
-        found: list[tuple[int, tuple[str, ...]]] = []
-        for pattern, _, ids in self.patterns:
-            for m in pattern.finditer(text):
-                if not any(a < m.end() and m.start() < b for a, b in taken):
-                    taken.append((m.start(), m.end()))
-                    found.append((m.start(), ids))
-        specific = {ids[0] for _, ids in found if len(ids) == 1}
-        kept = [(at, ids) for at, ids in found if len(ids) == 1 or not specific & set(ids)]
-        return list(dict.fromkeys(doc_id for _, ids in sorted(kept) for doc_id in ids))
+        found = self._named(text)
+        specific = {ids[0] for _, _, ids in found if len(ids) == 1}
+        kept = [ids for _, _, ids in found if len(ids) == 1 or not specific & set(ids)]
+        return list(dict.fromkeys(doc_id for ids in kept for doc_id in ids))
+
+    def without_names(self, text: str, doc_ids: list[str] | set[str]) -> str:
+        """``text`` without the names of the documents ``doc_ids``: once a search is confined to
+        a document, its name says nothing about which passage answers, and only draws the title
+        block and running heads that repeat it ("According to Zhong and Zvarych, what is step 5"
+        is searched in their paper as "According to , what is step 5"). Text that is nothing
+        but a name is kept as it is."""
+        wanted = set(doc_ids)
+        out = text
+        for start, end, ids in reversed(self._named(text)):
+            if wanted & set(ids):
+                out = out[:start] + " " + out[end:]
+        out = re.sub(r"\s+", " ", out).strip()
+        return out if re.search(r"\w", out) else text

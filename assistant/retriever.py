@@ -237,7 +237,12 @@ class HybridRetriever:
         return {lang for code in codes for lang in self.languages.get(code, ())}
 
     def candidates(self, query: str, vector, filters: SearchFilters, pool: int = 50) -> tuple[list[Candidate], QuerySignals]:
-        """The fused candidates of one scope, best first, with what each ranking said of them."""
+        """The fused candidates of one scope, best first, with what each ranking said of them.
+        In a scope confined to documents, the words naming them are left out of the keyword
+        side and of the ranker's signals (see DocumentNames.without_names); the dense side keeps
+        the question whole (one embedding per question, whatever the scopes)."""
+        if filters.documents:
+            query = self.names.without_names(query, filters.documents)
         allowed = self.allowed(filters)
         dense_hits = self.dense_search(vector, pool, allowed)
         found: dict[str, Candidate] = {}

@@ -60,3 +60,17 @@ def test_questions_name_documents(manifest):
     # A publisher's name yields to the one document of it that the question names.
     assert names.mentioned("What does WBCSD's CDX paper propose?") == ["wbcsd_circularity_data_exchange_landscape_2024"]
     assert names.mentioned("What recycling targets apply to plastic packaging?") == []
+
+
+def test_a_scoped_search_leaves_out_the_names_of_its_documents(manifest):
+    names = DocumentNames.from_records(list(manifest.documents))
+    zhong, ppwr, nl = ("zhong_zvarych_benchmarking_circular_economy_world",
+                       "eu_packaging_and_packaging_waste_regulation_2025_40", "nl_besluit_beheer_verpakkingen_2014")
+    assert names.without_names("According to Zhong and Zvarych, what is step 5?", [zhong]) == "According to , what is step 5?"
+    # Only the scope's own documents lose their names; another document named stays a search term.
+    assert names.without_names("How do the PPWR and the Dutch packaging decree compare?", [ppwr]) == (
+        "How do the and the Dutch packaging decree compare?")
+    assert names.without_names("How do the PPWR and the Dutch packaging decree compare?", [nl]) == (
+        "How do the PPWR and the compare?")
+    assert names.without_names("PPWR", [ppwr]) == "PPWR"  # nothing but a name: kept
+    assert names.without_names("What recycling targets apply?", [ppwr]) == "What recycling targets apply?"

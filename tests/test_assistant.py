@@ -289,3 +289,10 @@ def test_the_dense_side_is_exact_under_a_filter(bot):
     assert all(c.doc_id == "de_verpackg_verpackungsgesetz" for c, _ in found)
     assert np.allclose([s for _, s in found], cosines[:15], atol=1e-5)  # the true 15 nearest, best first
     assert retriever.allowed(SearchFilters()) is None
+
+
+def test_a_named_document_is_searched_for_its_content_not_its_name(bot):
+    # Its name stands on the title page; the question wants the commitment, in section 2.5.
+    hits = bot.retriever.search("What food waste commitment does the EU Farm to Fork Strategy make?", k=3)
+    assert all(h.chunk.doc_id == "eu_farm_to_fork_strategy_com_2020_381" for h in hits)
+    assert "food loss and waste" in hits[0].chunk.text and "COM(2020) 381" not in hits[0].chunk.text
