@@ -153,6 +153,32 @@ def defines(text: str) -> bool:
     return bool(_DEFINES.search(text))
 
 
+_QUOTED_TERM = re.compile(r"[‘'\"“„]([^’'\"”“]{2,80})[’'\"”“]")
+_ASKED_TERM = re.compile(r"\b(?:define[sd]?|definition of|meaning of|what counts as|what is meant by|what (?:is|are))"
+                         r"\s+(?:an?\s+|the\s+)?(?:(?:definition|meaning) of\s+(?:an?\s+|the\s+)?)?"
+                         r"(.+?)(?=\s+(?:under|in|by|for|according|within|as|at)\b|[?,;]|$)"
+                         r"|\bwhat (?:does|do) (?:an?\s+|the\s+)?(.+?) mean\b", re.I)
+# "(61) ‘deposit’ means …", "‘circular economy’ shall mean …": the quoted term right before the verb.
+_DEFINED_TERM = re.compile(r"[‘'\"“]([^’'\"”“]{2,80})[’'\"”]\s*(?:\([^)]*\)\s*)?(?:means|mean|shall mean|is defined as|refers to)\b")
+
+
+def asked_term(question: str) -> str:
+    """The term whose meaning a question asks for: the quoted one ("How is 'recycling' defined"),
+    else what follows "define", "definition of", "what is meant by" …; '' when none is named."""
+    if not asks_for_definition(question):
+        return ""
+    if quoted := _QUOTED_TERM.search(question):
+        return quoted.group(1).strip()
+    found = _ASKED_TERM.search(question)
+    return (found.group(1) or found.group(2)).strip() if found else ""
+
+
+def defined_term(sentence: str) -> str:
+    """The term an English definition sentence defines ("‘deposit’ means …" -> 'deposit'), or ''."""
+    found = _DEFINED_TERM.search(sentence)
+    return found.group(1).strip() if found else ""
+
+
 def terms(text: str) -> set[str]:
     """Content terms for overlap scoring (the keyword index's tokens: stop words dropped)."""
     return {t for t in plain_tokens(text) if len(t) > 1 or not t.isascii()}

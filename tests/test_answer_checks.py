@@ -8,7 +8,7 @@ from assistant.figures import FigureReader
 from assistant.injection import is_instruction, neutralize
 from assistant.prompting import build_messages
 from assistant.query_expansion import Glossary
-from assistant.text import asks_for_figure, focus, numbers, sentences
+from assistant.text import asked_term, asks_for_figure, defined_term, focus, numbers, sentences
 from assistant.verification import verify_answer
 from circularbench.types import Citation, Passage, SearchFilters, Turn
 
@@ -135,3 +135,14 @@ def test_the_paragraph_of_a_quote_is_the_last_mark_before_it():
     assert paragraph_at("1. Member States shall …", "Member States") == ""  # EU and Dutch numbering: not marked
     passage = Passage(**{**PASSAGES[0].model_dump(), "section": "§ 1", "text": text})
     assert Citation.of(passage, 1, "Sie steigt auf 70 Prozent.").paragraph == "(2)"
+
+
+def test_the_term_a_question_asks_to_define_and_the_term_a_sentence_defines():
+    assert asked_term("How does the EU Taxonomy Regulation define the 'circular economy'?") == "circular economy"
+    assert asked_term("How does WBCSD define a circular building?") == "circular building"
+    assert asked_term("What is the definition of packaging waste in the KrWG?") == "packaging waste"
+    assert asked_term("What does circular accounting mean in the CDX paper?") == "circular accounting"
+    assert asked_term("What recycling targets apply to glass?") == ""  # no definition asked
+    assert defined_term("(61) ‘deposit’ means a defined sum of money") == "deposit"
+    assert defined_term("(9) 'circular economy' means an economic system") == "circular economy"
+    assert defined_term("Recycling is encouraged.") == ""

@@ -27,7 +27,8 @@ from typing import Iterator
 from assistant import jurisdictions as jur
 from assistant.figures import LIST_ITEM, MEASURES, FigureReader, rank
 from assistant.query_expansion import Glossary
-from assistant.text import asks_for_definition, asks_for_figure, chinese_numeral, defines, locate, numbers, sentences
+from assistant.text import (asked_term, asks_for_definition, asks_for_figure, chinese_numeral, defined_term, defines,
+                            locate, numbers, sentences)
 from circularbench.types import Figure, Passage, paragraph_at
 from indexer.analysis import analyze
 
@@ -147,6 +148,7 @@ class ExtractiveGenerator:
         wanted_by_language = self._wanted(question)
         asked = Asked.of(question)
         question_numbers = numbers(question)
+        term = set(analyze(asked_term(question), "en"))  # the term whose meaning is asked, if named
         scored: list[tuple[float, int, int, str]] = []
         for rank_, passage in enumerate(passages[: self.passages_considered], start=1):
             units = _units(passage.text, bool(passage.lead_in))
@@ -171,7 +173,9 @@ class ExtractiveGenerator:
                 if asked.date and self.reader.dates(sentence):
                     score *= 1.4
                 if asked.definition and defines(sentence):
-                    score *= 1.6
+                    # A definitions article defines many terms: one of another term is no answer.
+                    defined = defined_term(sentence) if term and passage.language == "en" else ""
+                    score *= 0.5 if defined and not term <= set(analyze(defined, "en")) else 1.6
                 if question_numbers & numbers(sentence):
                     score *= 2  # "step 5", "Article 13", "2030": the number the question names
                 if (position == len(units) - 1 and not sentence.endswith(_ENDS)) or (
