@@ -38,6 +38,7 @@ from assistant.figures import LIST_ITEM, open_list
 from assistant.named_documents import DocumentNames
 from assistant.query_expansion import Glossary
 from assistant.ranking import BUILTIN, Candidate, ChunkProfiles, LinearRanker, QuerySignals, features
+from assistant.text import locate, sentences
 from circularbench.settings import Settings
 from circularbench.types import Chunk, Passage, SearchFilters, last_paragraph
 from indexer.embeddings import Embedder, load_embedder
@@ -46,6 +47,8 @@ from indexer.ledger import Ledger
 from indexer.vector_store import VectorStore
 
 _RRF_K = 60  # the usual constant of reciprocal rank fusion
+_SENTENCE_ENDS = (".", "!", "?", ";", ":", "。", "！", "？", "；", "：")
+_MAX_CONTINUATION = 400  # characters: a longer rest is a run-on list or a table, not a sentence's end
 _LEGAL_TYPES = frozenset({"law", "regulation"})
 
 
@@ -99,7 +102,7 @@ class HybridRetriever:
         self.translated_weight = translated_weight
         self.preamble_weight = preamble_weight
         self._articled = {c.doc_id for c in self.chunks.values() if c.section and c.doc_type in _LEGAL_TYPES}
-        self._previous: dict[str, str] | None = None  # chunk id -> the one before it in its document
+        self._neighbours: dict[int, dict[str, str]] | None = None  # step (-1, 1) -> chunk id -> its neighbour
 
     def lead_in(self, chunk: Chunk) -> str:
         """The list lead-in ``chunk`` continues when its text begins with list items, read from
@@ -110,18 +113,47 @@ class HybridRetriever:
         before = self._before(chunk)
         return open_list(before.text) if before is not None else ""
 
+    def continuation(self, chunk: Chunk) -> str:
+        """The rest of the sentence ``chunk`` ends inside, from the chunk after it in the same
+        article and on the same page ('' when it ends a sentence, or the rest is no single
+        sentence of a reasonable length): chunking cuts sentences at its size limit, and a
+        definition or a target cut before its last clause answers half the question."""
+        text = chunk.text.rstrip()
+        if not text or text.endswith(_SENTENCE_ENDS):
+            return ""
+        after = self._neighbour(chunk, 1)
+        if after is None or after.section != chunk.section or after.page != chunk.page:
+            return ""
+        # A chunk cut inside a paragraph overlaps the next by a few words (the chunk_overlap
+        # setting): the rest starts after them. Without overlap the chunker cut between
+        # paragraphs, and only a lower-case start says a sentence runs on across the cut.
+        overlap = chunk.char_end - after.char_start
+        rest = after.text[max(0, overlap):]
+        if overlap <= 0 and not rest.lstrip()[:1].islower():
+            return ""
+        first = sentences(rest)[:1]
+        if not first or len(first[0]) > _MAX_CONTINUATION or not first[0].endswith(_SENTENCE_ENDS):
+            return ""
+        exact = locate(first[0], rest)  # sentences() folds white space; the passage keeps the text's own
+        return rest[: rest.index(exact) + len(exact)] if exact else ""
+
     def passage(self, hit: Hit) -> Passage:
         """The hit as the assistant and the API show it, with the list lead-in and the numbered
-        paragraph it continues."""
-        return Passage.from_chunk(hit.chunk, hit.score, self.lead_in(hit.chunk), self.opening_paragraph(hit.chunk))
+        paragraph it continues and the end of the sentence it stops inside."""
+        return Passage.from_chunk(hit.chunk, hit.score, self.lead_in(hit.chunk), self.opening_paragraph(hit.chunk),
+                                  self.continuation(hit.chunk))
+
+    def _neighbour(self, chunk: Chunk, step: int) -> Chunk | None:
+        """The chunk before (``step`` -1) or after (1) ``chunk`` in its document's text, if any."""
+        if self._neighbours is None:  # built on first use: one sort of the index, then lookups
+            ordered = sorted(self.chunks.values(), key=lambda c: (c.doc_id, c.page or 0, c.char_start))
+            pairs = [(a.chunk_id, b.chunk_id) for a, b in zip(ordered, ordered[1:]) if a.doc_id == b.doc_id]
+            self._neighbours = {-1: {b: a for a, b in pairs}, 1: dict(pairs)}
+        found = self._neighbours[step].get(chunk.chunk_id)
+        return self.chunks[found] if found else None
 
     def _before(self, chunk: Chunk) -> Chunk | None:
-        """The chunk before ``chunk`` in its document's text, if any."""
-        if self._previous is None:  # built on first use: one sort of the index, then lookups
-            ordered = sorted(self.chunks.values(), key=lambda c: (c.doc_id, c.page or 0, c.char_start))
-            self._previous = {c.chunk_id: p.chunk_id for p, c in zip(ordered, ordered[1:]) if p.doc_id == c.doc_id}
-        previous = self._previous.get(chunk.chunk_id)
-        return self.chunks[previous] if previous else None
+        return self._neighbour(chunk, -1)
 
     def opening_paragraph(self, chunk: Chunk) -> str:
         """The numbered paragraph ('(4)') of its article that ``chunk`` begins inside, read from

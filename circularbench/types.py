@@ -160,10 +160,15 @@ class Passage(SourceRef):
     opening_paragraph: str = Field(default="", description="When the text begins inside a numbered paragraph "
                                    "of its article, that paragraph's mark, e.g. '(4)'.")
 
+    continued: str = Field(default="", description="The end of the sentence the chunk stopped inside, from the "
+                           "text after it (already part of ``text``).")
+
     @classmethod
-    def from_chunk(cls, chunk: Chunk, score: float, lead_in: str = "", opening_paragraph: str = "") -> "Passage":
-        return cls(score=score, lead_in=lead_in, opening_paragraph=opening_paragraph,
-                   **chunk.model_dump(exclude={"heading", "char_start", "char_end"}))
+    def from_chunk(cls, chunk: Chunk, score: float, lead_in: str = "", opening_paragraph: str = "",
+                   continued: str = "") -> "Passage":
+        """``continued`` is appended to the chunk's text: the passage then ends where its last sentence does."""
+        return cls(score=score, lead_in=lead_in, opening_paragraph=opening_paragraph, continued=continued,
+                   **chunk.model_dump(exclude={"heading", "char_start", "char_end", "text"}), text=chunk.text + continued)
 
     @property
     def locator(self) -> str:

@@ -296,3 +296,18 @@ def test_a_named_document_is_searched_for_its_content_not_its_name(bot):
     hits = bot.retriever.search("What food waste commitment does the EU Farm to Fork Strategy make?", k=3)
     assert all(h.chunk.doc_id == "eu_farm_to_fork_strategy_com_2020_381" for h in hits)
     assert "food loss and waste" in hits[0].chunk.text and "COM(2020) 381" not in hits[0].chunk.text
+
+
+def test_a_definition_of_the_asked_term_leads_and_its_sentence_is_whole(bot):
+    # The definitions article defines dozens of terms, and the chunk holding this one stops at
+    # "thereby": the passage carries the rest of the sentence from the chunk after it.
+    from assistant.text import sentences
+
+    answer = bot.ask("How does the EU Taxonomy Regulation define the 'circular economy'?")
+    assert not answer.refused
+    first = sentences(answer.answer)[0]
+    assert "circular economy’ means" in first and "waste hierarchy" in answer.answer, answer.answer
+    cited = {p.chunk_id: p for p in answer.passages if p.chunk_id in {c.chunk_id for c in answer.citations}}
+    holder = next(p for p in cited.values() if "circular economy’ means" in p.text)
+    assert holder.continued and holder.text.endswith(holder.continued) and "waste hierarchy" in holder.continued
+    assert_citations_are_exact(answer)
