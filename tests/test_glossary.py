@@ -42,6 +42,27 @@ def test_cedict_reads_glosses_backwards_everyday_sense_first():
     assert len(cedict.translate("target", limit=3)) == 3
 
 
+def test_cedict_glosses_a_chinese_sentence_word_by_word():
+    from assistant.lexicon import Cedict
+
+    cedict = Cedict.load()
+    # 罚款 is in the dictionary; 经济损失 is not, and is glossed by its parts; particles are not glossed.
+    assert cedict.gloss("处以经济损失额一倍以下的罚款") == ["economy loss", "fine"]
+    assert cedict.gloss("开发利用秸秆") == ["exploit", "straw"]  # a sense once, also inside a split word
+    words = cedict.gloss("电网企业未按照规定完成收购可再生能源电量，造成可再生能源发电企业经济损失的，应当承担赔偿责任", limit=3)
+    assert len(words) == 3 and "should" not in words  # the rarest words, in the sentence's order
+
+
+def test_extractive_gloss_adds_dictionary_senses_for_chinese_only():
+    from assistant.generators.extractive import ExtractiveGenerator
+
+    gen = ExtractiveGenerator(Glossary.load(dictionary=True))
+    assert "straw" in gen.gloss("对农村地区利用秸秆等生物质能源的方式，不适用本法", "zh")
+    assert "straw" not in ExtractiveGenerator(Glossary.load(dictionary=True), gloss_words=0).gloss(
+        "对农村地区利用秸秆等生物质能源的方式，不适用本法", "zh")
+    assert ExtractiveGenerator(Glossary.load(dictionary=False)).gloss("利用秸秆", "zh") == ""
+
+
 def test_dictionary_layer_covers_only_what_the_glossary_lacks():
     plain, layered = Glossary.load(dictionary=False), Glossary.load(dictionary=True)
     assert plain.translations("lithium batteries in bottles")["zh"] == "电池 蓄电池"

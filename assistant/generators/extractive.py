@@ -114,9 +114,10 @@ class ExtractiveGenerator:
     name = "extractive"
 
     def __init__(self, glossary: Glossary | None = None, max_sentences: int = 4, per_passage: int = 2,
-                 passages_considered: int = 6, lead_figures: int = 4, lead_passages: int = 2, lead_floor: float = 0.3):
-        if max_sentences < 1 or per_passage < 1 or lead_figures < 0:
-            raise ValueError("max_sentences and per_passage must be at least 1, lead_figures at least 0")
+                 passages_considered: int = 6, lead_figures: int = 4, lead_passages: int = 2, lead_floor: float = 0.3,
+                 gloss_words: int = 8):
+        if max_sentences < 1 or per_passage < 1 or lead_figures < 0 or gloss_words < 0:
+            raise ValueError("max_sentences and per_passage must be at least 1, lead_figures and gloss_words at least 0")
         self.glossary = glossary or Glossary.load()
         self.reader = FigureReader(self.glossary)
         self.max_sentences = max_sentences
@@ -125,6 +126,7 @@ class ExtractiveGenerator:
         self.lead_figures = lead_figures
         self.lead_passages = lead_passages
         self.lead_floor = lead_floor
+        self.gloss_words = gloss_words
 
     def _wanted(self, question: str) -> dict[str, set[str]]:
         """Per passage language, the question's and its translations' tokens as the keyword index
@@ -297,13 +299,17 @@ class ExtractiveGenerator:
         return " ".join(parts)
 
     def gloss(self, sentence: str, language: str, limit: int = 8) -> str:
-        """The glossary's English terms for the words of a foreign sentence: 'single-use, reusable'.
+        """The glossary's English terms for the words of a foreign sentence: 'single-use, reusable';
+        for Chinese, then CC-CEDICT's senses of its other content words (``gloss_words`` at most).
         A dictionary gloss, not a translation (its figures and dates are the lead's job)."""
         named: list[str] = []
         for _, term in sorted(self.reader.subjects(sentence, language)):
             # "single-use" adds nothing after "single-use plastics".
             if term not in MEASURES and not any(term in t or t in term for t in named) and len(named) < limit:
                 named.append(term)
+        if language == "zh" and self.glossary.dictionary is not None and self.gloss_words:
+            named += [w for w in self.glossary.dictionary.gloss(sentence, self.gloss_words)
+                      if not any(w in t or t in w for t in named)]
         return ", ".join(named)
 
 
