@@ -76,6 +76,9 @@ def test_numbers_sentences_and_figure_questions():
     assert numbers("65 % by 2030, 1.000 t, 0,25 EUR, see [3]") == {"65", "2030", "1000", "0.25"}
     assert sentences("Nach Art. 5 gilt dies. Am 18. Dezember 2006 trat es in Kraft. 第一条 为了。第二条 本法。") == [
         "Nach Art. 5 gilt dies.", "Am 18. Dezember 2006 trat es in Kraft.", "第一条 为了。", "第二条 本法。"]
+    # A Dutch list mark stays with its item: the figure is not cut from its mark.
+    assert sentences("1°. 90 gewichtsprocent van glazen verpakkingen, 2°. 75 gewichtsprocent.") == [
+        "1°. 90 gewichtsprocent van glazen verpakkingen, 2°. 75 gewichtsprocent."]
     assert asks_for_figure("What share of waste was recycled?") and not asks_for_figure("Who must register?")
     long = "Cats sleep. " * 20 + "The glass quota is 90 percent. " + "Dogs bark. " * 20
     assert "glass quota" in focus(long, {"glass", "quota"}, 120) and len(focus(long, {"glass"}, 120)) <= 120

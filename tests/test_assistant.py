@@ -84,6 +84,11 @@ def test_chinese_and_dutch_evidence_get_an_english_lead_with_the_figure(bot):
                     generator="extractive")
     lead = assert_english_lead(dutch)
     assert "Netherlands" in lead and "% by weight" in lead
+    # "1°. 90 gewichtsprocent van glazen verpakkingen,": the mark is no sentence of its own, so the
+    # glass figure is read with its subject and the plastics schedule above it is not the answer.
+    glass = assert_english_lead(bot.ask("What recycling rate does the Netherlands require for glass packaging?",
+                                        generator="extractive"))
+    assert "90 % by weight" in glass and "glass" in glass, glass
 
 
 def test_a_chunk_that_begins_inside_a_list_carries_the_lead_in_its_figures_apply_to(bot):

@@ -61,6 +61,10 @@ def test_dutch_and_english_dates_and_units(reader):
     assert english == [("65 % by weight", "packaging waste", "by 31 December 2025")]
     # A regulation's number is no year.
     assert reader.dates("under Regulation (EU) 2019/904") == []
+    # Each "N°." item of a Dutch list is its own clause: the glass of item 1 is not item 2's subject.
+    items = _read(reader, "1°. 90 gewichtsprocent van glazen verpakkingen, 2°. 75 gewichtsprocent van papieren "
+                          "en kartonnen verpakkingen,", "nl")
+    assert items[0][:2] == ("90 % by weight", "glass, packaging") and "glass" not in items[1][1], items
 
 
 def test_numbers_read_chinese_numerals_and_digits_beside_chinese_characters():

@@ -69,7 +69,10 @@ def _units(text: str, continuing: bool = False) -> list[str]:
     for sentence in sentences(text):
         sentence = _HEADING.sub("", sentence).strip()
         opens = sentence.rstrip().endswith((":", "："))  # an item that opens a list of its own
-        if out and (joining or out[-1].rstrip().endswith((":", "："))) and LIST_ITEM.match(sentence) \
+        # An item ending in a full stop closes its list: a numbered paragraph after it ("3. Het
+        # eerste en tweede lid …") is no item of that list.
+        closed = out and out[-1].rstrip().endswith(".")
+        if out and ((joining and not closed) or out[-1].rstrip().endswith((":", "："))) and LIST_ITEM.match(sentence) \
                 and not opens and len(out[-1]) < 700:
             out[-1] = f"{out[-1]} {sentence}"
             joining = True
@@ -238,7 +241,7 @@ class ExtractiveGenerator:
                     if date not in stated.get(n, []):
                         stated.setdefault(n, []).append(date)
         parts = []
-        for n, said in sorted(stated.items()):
+        for n, said in stated.items():  # the passage of the best figure first
             p = passages[n - 1]
             span = locate(spans[n], p.text) if n in spans else ""
             paragraph = paragraph_at(p.text, span, p.opening_paragraph) if span else ""
