@@ -87,14 +87,16 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
 
 
 def start_background(data_dir: Path, workers: int = 1, timeout: float = 120.0,
-                     env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+                     env: dict[str, str] | None = None, log: Path | None = None) -> tuple[subprocess.Popen, str]:
     """`circularbench serve` on a free loopback port in its own process group (``env`` adds
-    settings); returns once /readyz answers 200, with the process and the base URL."""
+    settings, ``log`` keeps its output: a test that meets a 500 shows the server's traceback);
+    returns once /readyz answers 200, with the process and the base URL."""
     port = free_port()
     env = dict(os.environ, **(env or {}), CIRCULARBENCH_DATA_DIR=str(data_dir))
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "circularbench"), "serve", "--port", str(port),
-                             "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    with open(log, "ab") if log else open(os.devnull, "wb") as out:  # the child keeps its own handle
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "circularbench"), "serve", "--port", str(port),
+                                 "--workers", str(workers)], env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     if not _wait_ready(proc, f"{base}/readyz", timeout, "circularbench serve"):
         stop_background(proc)
