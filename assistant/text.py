@@ -137,7 +137,9 @@ def asks_for_figure(question: str) -> bool:
     return bool(_FIGURE_QUESTION.search(question))
 
 
-_DEFINITION_QUESTION = re.compile(r"\b(define[sd]?|definition|mean[st]?|meaning|meant|what counts as|what is an? )\b", re.I)
+# "What is a 'resource recovery' business model": no word boundary before a quote mark.
+_DEFINITION_QUESTION = re.compile(r"\b(define[sd]?|definition|mean[st]?|meaning|meant|what counts as)\b|\bwhat is an? (?=\w|[‘'\"“])",
+                                  re.I)
 # How laws and reports define a term, in the corpus languages: "‘x’ means", "im Sinne dieses
 # Gesetzes", "wordt verstaan onder", "本法所称…是指".
 _DEFINES = re.compile(r"\b(means|mean|is defined as|shall mean|refers to|im Sinne dieses|bedeutet|bezeichnet|"

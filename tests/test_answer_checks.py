@@ -145,6 +145,8 @@ def test_the_term_a_question_asks_to_define_and_the_term_a_sentence_defines():
     assert asked_term("How does WBCSD define a circular building?") == "circular building"
     assert asked_term("What is the definition of packaging waste in the KrWG?") == "packaging waste"
     assert asked_term("What does circular accounting mean in the CDX paper?") == "circular accounting"
+    assert asked_term("What is a 'deposit and return system' under the PPWR?") == "deposit and return system"
+    assert asked_term("What is the 2030 target?") == ""
     assert asked_term("What recycling targets apply to glass?") == ""  # no definition asked
     assert defined_term("(61) ‘deposit’ means a defined sum of money") == "deposit"
     assert defined_term("(9) 'circular economy' means an economic system") == "circular economy"
