@@ -93,7 +93,7 @@ def start_background(data_dir: Path, workers: int = 1, timeout: float = 120.0,
     returns once /readyz answers 200, with the process and the base URL."""
     port = free_port()
     env = dict(os.environ, **(env or {}), CIRCULARBENCH_DATA_DIR=str(data_dir))
-    with open(log, "ab") if log else open(os.devnull, "wb") as out:  # the child keeps its own handle
+    with open(log or os.devnull, "ab") as out:  # the child keeps its own handle
         proc = subprocess.Popen([str(Path(sys.executable).parent / "circularbench"), "serve", "--port", str(port),
                                  "--workers", str(workers)], env=env, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)

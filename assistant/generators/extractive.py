@@ -69,11 +69,11 @@ def _units(text: str, continuing: bool = False) -> list[str]:
     for sentence in sentences(text):
         sentence = _HEADING.sub("", sentence).strip()
         opens = sentence.rstrip().endswith((":", "："))  # an item that opens a list of its own
+        last = out[-1].rstrip() if out else ""
         # An item ending in a full stop closes its list: a numbered paragraph after it ("3. Het
         # eerste en tweede lid …") is no item of that list.
-        closed = out and out[-1].rstrip().endswith(".")
-        if out and ((joining and not closed) or out[-1].rstrip().endswith((":", "："))) and LIST_ITEM.match(sentence) \
-                and not opens and len(out[-1]) < 700:
+        if last and ((joining and not last.endswith(".")) or last.endswith((":", "："))) and LIST_ITEM.match(sentence) \
+                and not opens and len(last) < 700:
             out[-1] = f"{out[-1]} {sentence}"
             joining = True
         else:
