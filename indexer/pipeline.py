@@ -38,7 +38,7 @@ from indexer.keyword_index import KeywordIndex
 from indexer.ledger import Ledger, LedgerEntry
 from indexer.loaders import LoadError, LoadedDocument, load_document
 from indexer import versions
-from indexer.vector_store import EmbeddingMismatchError, StoreServedError, VectorStore, server_lock
+from indexer.vector_store import EmbeddingMismatchError, StoreServedError, VectorStore, served
 from indexer.versions import index_lock, index_readers
 
 __all__ = ["IndexReport", "Indexer", "index_lock", "index_readers"]
@@ -108,12 +108,9 @@ class Indexer:
         finally:
             if source is not None:
                 source[0].close()
-        try:
-            with server_lock(self.settings):  # started meanwhile, it serves the old version's store
-                pass
-        except Timeout as exc:
+        if served(self.settings):  # started meanwhile, it serves the old version's store
             raise StoreServedError("a Chroma server started over the live index during the rebuild: the new "
-                                   "version was not swapped in (the next run removes it)") from exc
+                                   "version was not swapped in (the next run removes it)")
         versions.publish(self.settings, target.index_dir)  # the swap
         report.version = target.index_dir.name
         report.versions_removed = versions.sweep(self.settings)  # the old one, unless a snapshot holds it

@@ -34,12 +34,27 @@ class StoreServedError(RuntimeError):
     """A Chroma server serves this index folder: an embedded client beside it would corrupt it."""
 
 
+# How long a probe waits for the server lock. Probing holds it for an instant, so a probe can
+# meet another thread's or process's probe (a search opening a snapshot while an upload indexes):
+# that hold ends within milliseconds, a server's lasts its lifetime.
+_PROBE_SECONDS = 5.0
+
+
 def server_lock(settings: Settings) -> FileLock:
     """Held by whoever runs a Chroma server over the index folder (``circularbench serve
-    --workers N``); embedded clients refuse the folder while it is held."""
+    --workers N``); embedded clients refuse the folder while it is held (see :func:`served`)."""
     # In the index folder, not in a version: a rebuild beside the served version must see it.
     settings.index_root.mkdir(parents=True, exist_ok=True)
-    return FileLock(settings.index_root / ".chroma-server.lock", blocking=False)
+    return FileLock(settings.index_root / ".chroma-server.lock", timeout=_PROBE_SECONDS)
+
+
+def served(settings: Settings) -> bool:
+    """Whether a Chroma server serves the index folder (it holds :func:`server_lock`)."""
+    try:
+        with server_lock(settings):
+            return False
+    except Timeout:
+        return True
 
 
 def make_client(settings: Settings):
@@ -50,12 +65,9 @@ def make_client(settings: Settings):
     if settings.chroma_mode == "http":
         return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
     path = settings.index_dir / "chroma"
-    try:
-        with server_lock(settings):
-            pass
-    except Timeout as exc:
+    if served(settings):
         raise StoreServedError(f"a Chroma server serves {path} (`circularbench serve --workers N`): index through "
-                               "it (CIRCULARBENCH_CHROMA_MODE=http and its port) or stop the server first") from exc
+                               "it (CIRCULARBENCH_CHROMA_MODE=http and its port) or stop the server first")
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 

@@ -121,12 +121,9 @@ def sweep(settings: Settings) -> list[str]:
     root = settings.index_root
     if not root.is_dir():
         return []
-    from indexer.vector_store import server_lock
+    from indexer.vector_store import served
 
-    try:
-        with server_lock(settings):
-            pass
-    except Timeout:
+    if served(settings):
         return []  # a Chroma server serves a version's store: leave every folder as it is
     live = settings.index_dir
     removed: list[str] = []
