@@ -14,11 +14,13 @@ import re
 from indexer.chunking import text_length
 from indexer.analysis import plain_tokens
 
-# Sentence ends: . ! ? followed by space and a capital/digit/quote/paren, or Chinese 。！？；.
-# Abbreviations ("Art. 5", "No. 3", "e.g."), German ordinal dates ("vom 18. Dezember") and Dutch
-# list marks ("1°. 90 gewichtsprocent") do not end one.
+# Sentence ends: . ! ? followed by space and a capital/digit/quote/paren, or Chinese 。！？.
+# A Chinese semicolon ends one only before a list item ("；（二）"): elsewhere it joins the
+# clauses of one provision ("…责令改正；拒不改正的，处五十元以上二百元以下罚款。"), and a fine
+# without its violation answers nothing. Abbreviations ("Art. 5", "No. 3", "e.g."), German
+# ordinal dates ("vom 18. Dezember") and Dutch list marks ("1°. 90 gewichtsprocent") do not end one.
 _ABBREV = re.compile(r"(?:(?<![\d.])\d{1,2}°?\.$)|\b(?:Art|Abs|Nr|No|Nos|Dec|vgl|bzw|ca|etc|e\.g|i\.e|cf|para|Para|S|Sec|Ref|Vol|Fig|p|pp|Mr|Dr|Mio|Mrd|Rn|lit|Buchst|Satz)\.$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-ZÄÖÜ0-9§\u4e00-\u9fff])|(?<=[。！？；])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-ZÄÖÜ0-9§\u4e00-\u9fff])|(?<=[。！？])|(?<=；)(?=\s*[（(][一二三四五六七八九十\d]+[）)])")
 # Thousands groups use one separator throughout ("1,013,000", "1.000", "1 000"), so table columns
 # ("1,013,000 817,000") stay apart, and never follow a leading zero ("0,002" is a decimal).
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_.,])([1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,2}(?: \d{3})+|\d+)"

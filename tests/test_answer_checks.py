@@ -79,6 +79,10 @@ def test_numbers_sentences_and_figure_questions():
     # A Dutch list mark stays with its item: the figure is not cut from its mark.
     assert sentences("1°. 90 gewichtsprocent van glazen verpakkingen, 2°. 75 gewichtsprocent.") == [
         "1°. 90 gewichtsprocent van glazen verpakkingen, 2°. 75 gewichtsprocent."]
+    # A Chinese semicolon keeps a fine with its violation, and still ends a list item.
+    assert sentences("责令立即改正；拒不改正的，处五十元以上二百元以下罚款。") == [
+        "责令立即改正；拒不改正的，处五十元以上二百元以下罚款。"]
+    assert sentences("有下列行为之一的：\n（一）甲；\n（二）乙。") == ["有下列行为之一的： （一）甲；", "（二）乙。"]
     assert asks_for_figure("What share of waste was recycled?") and not asks_for_figure("Who must register?")
     long = "Cats sleep. " * 20 + "The glass quota is 90 percent. " + "Dogs bark. " * 20
     assert "glass quota" in focus(long, {"glass", "quota"}, 120) and len(focus(long, {"glass"}, 120)) <= 120

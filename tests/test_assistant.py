@@ -273,13 +273,23 @@ def test_foreign_evidence_without_a_figure_is_introduced_in_english(bot):
     from assistant.text import sentences
     from indexer.language import detect_language
 
-    answer = bot.ask("What does Shanghai's waste regulation say about restaurants offering disposable chopsticks?",
+    answer = bot.ask("What does Shanghai's waste regulation say about sorting household waste at home?",
                      generator="extractive")
     assert not answer.refused and not answer.figures
     lead = sentences(answer.answer)[0]
     assert lead.startswith("Shanghai (China): the Chinese text") and "addresses this in Article " in lead, lead
     assert detect_language(lead, default="") == "en"
     assert "Chinese original" in answer.answer and not answer.notes  # the lead passed the checks
+    assert_citations_are_exact(answer)
+
+
+def test_a_chinese_fine_is_stated_with_its_violation(bot):
+    # "…责令限期改正；逾期不改正的，处五百元以上五千元以下罚款。" is one sentence: the fine keeps its violation.
+    answer = bot.ask("What fine does a Shanghai restaurant face for handing out disposable chopsticks to customers?",
+                     generator="extractive")
+    assert answer.answer.startswith("Shanghai (China)") and "500 to 5,000 yuan" in answer.answer.split(". ")[0]
+    fine = next(f for f in answer.figures if f.text == "500 to 5,000 yuan")
+    assert "一次性筷子" in fine.span and fine.span.endswith("罚款。")
     assert_citations_are_exact(answer)
 
 
