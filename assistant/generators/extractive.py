@@ -245,7 +245,7 @@ class ExtractiveGenerator:
             p = passages[n - 1]
             span = locate(spans[n], p.text) if n in spans else ""
             paragraph = paragraph_at(p.text, span, p.opening_paragraph) if span else ""
-            section = " ".join(x for x in (p.section.strip(), paragraph) if x)
+            section = " ".join(x for x in (_english_article(p.section), paragraph) if x)
             where = ", ".join(x for x in (jur.name(p.jurisdiction), section, f"p. {p.page}" if p.page else "") if x)
             parts.append(f"{where}: {'; '.join(said)} [{n}].")
         return " ".join(parts)
