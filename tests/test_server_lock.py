@@ -32,7 +32,7 @@ def test_a_folder_held_by_a_server_process_is_refused(tmp_path, monkeypatch):
     settings = make_settings(tmp_path / "data")
     lock_file = server_lock(settings).lock_file
     # Another process holds the lock as `circularbench serve --workers N` does for its lifetime.
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from filelock import FileLock; "
+    holder = subprocess.Popen([sys.executable, "-c", "import time; from filelock import FileLock; "
                                f"lock = FileLock({lock_file!r}); lock.acquire(); print('held', flush=True); time.sleep(60)"],
                               stdout=subprocess.PIPE, text=True)
     try:
