@@ -4,6 +4,7 @@ import pytest
 
 from assistant import jurisdictions as jur
 from assistant.followup import rewrite
+from assistant.generators.extractive import _english_article
 from assistant.figures import FigureReader
 from assistant.injection import is_instruction, neutralize
 from assistant.prompting import build_messages
@@ -155,3 +156,11 @@ def test_the_term_a_question_asks_to_define_and_the_term_a_sentence_defines():
     assert defined_term("(61) ‘deposit’ means a defined sum of money") == "deposit"
     assert defined_term("(9) 'circular economy' means an economic system") == "circular economy"
     assert defined_term("Recycling is encouraged.") == ""
+
+
+def test_article_labels_are_named_in_english_for_the_lead():
+    assert _english_article("第六十六条") == "Article 66"
+    assert _english_article("Artikel 6") == "Article 6"
+    assert _english_article("Anlage 5") == "Annex 5"
+    assert _english_article("Bijlage 1") == "Annex 1"
+    assert _english_article("§ 16") == "§ 16" and _english_article("2.2.2") == "2.2.2"

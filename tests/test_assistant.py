@@ -89,6 +89,7 @@ def test_chinese_and_dutch_evidence_get_an_english_lead_with_the_figure(bot):
     glass = assert_english_lead(bot.ask("What recycling rate does the Netherlands require for glass packaging?",
                                         generator="extractive"))
     assert "90 % by weight" in glass and "glass" in glass, glass
+    assert "Netherlands, Article 6" in glass, glass  # the lead names the article in English
 
 
 def test_a_chunk_that_begins_inside_a_list_carries_the_lead_in_its_figures_apply_to(bot):

@@ -327,11 +327,21 @@ def _title_phrase(title: str) -> str:
     return f" of {name}" if name and name.isascii() and not re.search(r"\d", name) else ""
 
 
+# The label words of German and Dutch law, in English: the lead speaks English, the quote and
+# the source card keep the original label. "§" is the same sign in an English text.
+_LABEL_WORDS = re.compile(r"^(Artikel|Anlage|Bijlage)\b")
+_LABEL_ENGLISH = {"Artikel": "Article", "Anlage": "Annex", "Bijlage": "Annex"}
+
+
 def _english_article(section: str) -> str:
-    """A Chinese article label in English ("第六十六条" -> "Article 66"); others as they are."""
-    m = _CN_ARTICLE.fullmatch(section.strip())
+    """An article label in English: "第六十六条" -> "Article 66", "Artikel 6" -> "Article 6",
+    "Anlage 5" -> "Annex 5"; others ("§ 16", "2.2.2") as they are."""
+    section = section.strip()
+    m = _CN_ARTICLE.fullmatch(section)
     number = chinese_numeral(m.group(1)) if m else None
-    return f"Article {number}" if number else section.strip()
+    if number:
+        return f"Article {number}"
+    return _LABEL_WORDS.sub(lambda w: _LABEL_ENGLISH[w.group(1)], section)
 
 
 def _state(figure: Figure) -> str:
