@@ -81,8 +81,9 @@ _DATE = re.compile(
     rf"(?:(\d{{1,2}})\.?\s+({_MONTH})\s+(\d{{4}})|({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(?<![\d.,])((?:19|20)\d{{2}})(?![\d.,%年]|\s?(?:Masse|Prozent|%|t\b|Tonnen|Euro)))"
 )
 _CN_DATE = re.compile(r"(到|至|自|从|于)?([〇零一二三四五六七八九\d]{4})年(?:([一二三四五六七八九十\d]{1,3})月)?(?:([一二三四五六七八九十\d]{1,3})日)?(起|以前|之前|前|以后|后)?")
-# A list item's mark: "a)", "(3)", "2.", "1°." (Dutch).
-_ITEM_MARK = r"\(?[a-z0-9]{1,3}[.)°]+"
+# A list item's mark: "a)", "(3)", "2.", "1°." (Dutch), "(A)" (the US Code's subparagraphs; a
+# capital needs its brackets, since "No. 5" or "A. Scope" open no item).
+_ITEM_MARK = r"(?:\(?[a-z0-9]{1,3}[.)°]+|\([A-Z]\))"
 _CLAUSE = re.compile(rf";|；|。|\n|(?<=\D),\s(?={_ITEM_MARK}\s)")
 LIST_ITEM = re.compile(rf"^\s*(?:{_ITEM_MARK}|[（(][一二三四五六七八九十]+[）)]|\d+°\.?)\s")
 # A number right after these is a reference, not a figure: "§ 16", "Absatz 3", "Article 5(2)".

@@ -4,7 +4,7 @@ import pytest
 
 from assistant import jurisdictions as jur
 from assistant.followup import rewrite
-from assistant.generators.extractive import _english_article
+from assistant.generators.extractive import _english_article, _units
 from assistant.figures import FigureReader
 from assistant.injection import is_instruction, neutralize
 from assistant.prompting import build_messages
@@ -164,3 +164,14 @@ def test_article_labels_are_named_in_english_for_the_lead():
     assert _english_article("Anlage 5") == "Annex 5"
     assert _english_article("Bijlage 1") == "Annex 1"
     assert _english_article("§ 16") == "§ 16" and _english_article("2.2.2") == "2.2.2"
+
+
+def test_list_items_join_their_lead_in_with_or_without_a_colon():
+    text = ("(1) Each agency shall develop a program.\n\n(2) Each program shall, at a minimum, contain\n\n"
+            "(A) a preference program;\n\n(B) a promotion program.\n\nNo. 5 of the list applies. A. Scope follows.")
+    units = _units(text)
+    assert units[1] == "(2) Each program shall, at a minimum, contain (A) a preference program; (B) a promotion program."
+    assert units[0] == "(1) Each agency shall develop a program."  # a finished sentence opens no list
+    assert not any(u.startswith("(2)") and "No. 5" in u for u in units)  # "No. 5" is no item
+    assert _units("Die Quoten betragen:\n\na) 90 Prozent,\n\nb) 80 Prozent.") == [
+        "Die Quoten betragen: a) 90 Prozent, b) 80 Prozent."]

@@ -327,3 +327,13 @@ def test_a_definition_of_the_asked_term_leads_and_its_sentence_is_whole(bot):
     holder = next(p for p in cited.values() if "circular economy’ means" in p.text)
     assert holder.continued and holder.text.endswith(holder.continued) and "waste hierarchy" in holder.continued
     assert_citations_are_exact(answer)
+
+
+def test_a_list_keeps_its_lead_in_when_the_lead_in_lost_its_dash(bot):
+    # 42 U.S.C. 6962(i)(2) "shall, at a minimum, contain" (its em dash lost in conversion), then
+    # the subparagraphs (A)-(D): the lead-in and its items are one unit, so the answer lists them.
+    answer = bot.ask("What must every affirmative procurement program of a federal procuring agency include?",
+                     generator="extractive")
+    assert "(A) a recovered materials preference program" in answer.answer, answer.answer
+    assert "(B) an agency promotion program" in answer.answer, answer.answer
+    assert_citations_are_exact(answer)

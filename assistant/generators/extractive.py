@@ -72,8 +72,10 @@ def _units(text: str, continuing: bool = False) -> list[str]:
         last = out[-1].rstrip() if out else ""
         # An item ending in a full stop closes its list: a numbered paragraph after it ("3. Het
         # eerste en tweede lid …") is no item of that list.
-        if last and ((joining and not last.endswith(".")) or last.endswith((":", "："))) and LIST_ITEM.match(sentence) \
-                and not opens and len(last) < 700:
+        # A lead-in that stops without a mark ("… shall, at a minimum, contain", its dash lost
+        # in conversion) opens a list as a colon does.
+        if last and ((joining and not last.endswith(".")) or last.endswith((":", "：")) or not last.endswith(_ENDS)) \
+                and LIST_ITEM.match(sentence) and not opens and len(last) < 700:
             out[-1] = f"{out[-1]} {sentence}"
             joining = True
         else:
