@@ -163,6 +163,7 @@ def test_article_labels_are_named_in_english_for_the_lead():
     assert _english_article("Artikel 6") == "Article 6"
     assert _english_article("Anlage 5") == "Annex 5"
     assert _english_article("Bijlage 1") == "Annex 1"
+    assert _english_article("Anhang II") == "Annex II"
     assert _english_article("§ 16") == "§ 16" and _english_article("2.2.2") == "2.2.2"
 
 

@@ -331,13 +331,13 @@ def _title_phrase(title: str) -> str:
 
 # The label words of German and Dutch law, in English: the lead speaks English, the quote and
 # the source card keep the original label. "§" is the same sign in an English text.
-_LABEL_WORDS = re.compile(r"^(Artikel|Anlage|Bijlage)\b")
-_LABEL_ENGLISH = {"Artikel": "Article", "Anlage": "Annex", "Bijlage": "Annex"}
+_LABEL_ENGLISH = {"Artikel": "Article", "Anlage": "Annex", "Anhang": "Annex", "Bijlage": "Annex"}
+_LABEL_WORDS = re.compile(rf"^({'|'.join(_LABEL_ENGLISH)})\b")
 
 
 def _english_article(section: str) -> str:
     """An article label in English: "第六十六条" -> "Article 66", "Artikel 6" -> "Article 6",
-    "Anlage 5" -> "Annex 5"; others ("§ 16", "2.2.2") as they are."""
+    "Anlage 5", "Anhang II" -> "Annex 5", "Annex II"; others ("§ 16", "2.2.2") as they are."""
     section = section.strip()
     m = _CN_ARTICLE.fullmatch(section)
     number = chinese_numeral(m.group(1)) if m else None
