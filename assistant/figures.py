@@ -231,6 +231,10 @@ class FigureReader:
                 add(_Raw(str(number), unit, _render(str(number), unit), m.start(), m.end()))
         return sorted(found, key=lambda r: r.start)
 
+    def kinds(self, text: str, language: str) -> set[str]:
+        """The kinds of quantity ``text`` states, as :func:`asked_kinds` names them."""
+        return {_KIND_OF_UNIT[r.unit] for r in self.values(text, language) if r.unit in _KIND_OF_UNIT}
+
     @staticmethod
     def _cn_value(run: str, unit: str) -> str | None:
         number = float(run) if run[0].isdigit() else chinese_numeral(run)
@@ -353,6 +357,15 @@ def _lead_in_after(lead_in: str, sentence: str) -> str:
     return lead_in if LIST_ITEM.match(sentence) else ""
 
 
+def asked_kinds(question: str) -> set[str]:
+    """The kinds of quantity ``question`` names: "share", "money", "mass", "count".
+
+    >>> sorted(asked_kinds("What fine applies, and what share of the fee?"))
+    ['money', 'share']
+    """
+    return {kind for kind, words in _ASKED_KINDS.items() if words.search(question)}
+
+
 def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -> list[Figure]:
     """The ``limit`` figures most likely asked for. A figure scores by the question's subjects
     it names (glossary terms in the question and the terms inside them: "plastic packaging"
@@ -367,7 +380,7 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     wanted = glossary.expanded_terms(question)
     if not _ASKS_DURATION.search(question):
         figures = [f for f in figures if f.unit not in ("years", "months", "days")]
-    kinds = {kind for kind, words in _ASKED_KINDS.items() if words.search(question)}
+    kinds = asked_kinds(question)
     if kinds and (fitting := [f for f in figures if _KIND_OF_UNIT.get(f.unit) in kinds]):
         figures = fitting
     years = set(YEAR.findall(question))

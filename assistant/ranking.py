@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.figures import FigureReader, asked_kinds
 from assistant.text import YEAR, asks_for_definition, asks_for_figure, defines, numbers
 from circularbench.types import Chunk
 from indexer.analysis import analyze
@@ -65,6 +66,7 @@ FEATURES = (
     "short_lines",         # share of lines under 40 characters (lists, tables, title blocks)
     "leader_dots",         # '..' per 100 characters (tables of contents)
     "defines_when_asked",  # the chunk defines a term ("means", "im Sinne", "是指"), when a definition is asked
+    "asked_kinds_stated",  # share of the asked kinds of quantity (a share, money, a mass, a count) it states
 )
 
 
@@ -97,6 +99,7 @@ class QuerySignals:
     figure: bool = field(init=False)
     definition: bool = field(init=False)
     years: set[str] = field(init=False)
+    kinds: set[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.terms = set(analyze(self.text, "en"))
@@ -104,6 +107,7 @@ class QuerySignals:
         self.figure = asks_for_figure(self.text)
         self.definition = asks_for_definition(self.text)
         self.years = set(YEAR.findall(self.text))
+        self.kinds = asked_kinds(self.text)
 
 
 @dataclass(frozen=True)
@@ -115,26 +119,29 @@ class _Profile:
     short_lines: float
     leader_dots: float
     defines: bool
+    kinds: frozenset[str]
 
 
 class ChunkProfiles:
     """What the features need of each chunk alone, computed on its first candidacy and kept:
     its terms as the keyword index analysed them (so coverage is measured the way BM25
-    matched), its heading's terms, its numbers and its shape."""
+    matched), its heading's terms, its numbers, the kinds of quantity it states and its shape."""
 
     def __init__(self) -> None:
         self._profiles: dict[str, _Profile] = {}
+        self._reader: FigureReader | None = None  # loads the glossary: only once a chunk is profiled
 
     def __call__(self, chunk: Chunk) -> _Profile:
         found = self._profiles.get(chunk.chunk_id)
         if found is None:
             text = chunk.text
+            self._reader = self._reader or FigureReader()
             lines = text.splitlines() or [""]
             found = self._profiles[chunk.chunk_id] = _Profile(
                 frozenset(analyze(text, chunk.language)), frozenset(analyze(chunk.heading or chunk.title, "en")),
                 frozenset(numbers(text)), math.log(len(text) + 1),
                 sum(len(line) < 40 for line in lines) / len(lines), text.count("..") / (len(text) / 100 + 1),
-                defines(text))
+                defines(text), frozenset(self._reader.kinds(text, chunk.language)))
         return found
 
 
@@ -170,6 +177,7 @@ def features(query: QuerySignals, candidates: list[Candidate], profiles: ChunkPr
             p.short_lines,
             p.leader_dots,
             float(query.definition and p.defines),
+            len(query.kinds & p.kinds) / len(query.kinds) if query.kinds else 0.0,
         ))
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 

@@ -65,6 +65,20 @@ def test_a_definition_counts_only_when_one_is_asked():
     assert [r["defines_when_asked"] for r in rows] == [0.0, 0.0, 0.0]
 
 
+def test_the_asked_kind_of_quantity_counts_in_any_language():
+    """A question about a deposit wants money: the German, Chinese and English chunks that
+    state an amount count, the one stating only a share does not, whatever its language."""
+    cands = [Candidate(chunk("g", "Das Pfand beträgt mindestens 0,25 Euro je Verpackung.", language="de"), 0.02),
+             Candidate(chunk("h", "处五百元以上五千元以下的罚款。", language="zh"), 0.02),
+             Candidate(chunk("i", "A deposit of EUR 0.25 is charged."), 0.02),
+             Candidate(chunk("j", "Die Sammelquote beträgt 50 Prozent.", language="de"), 0.02)]
+    asked = QuerySignals("How high is the deposit on a bottle?", {"en"}, {}, best_similarity=0.9)
+    rows = [dict(zip(FEATURES, r)) for r in features(asked, cands, ChunkProfiles(), articled=set())]
+    assert [r["asked_kinds_stated"] for r in rows] == [1.0, 1.0, 1.0, 0.0]
+    rows = [dict(zip(FEATURES, r)) for r in features(signals(), cands, ChunkProfiles(), articled=set())]
+    assert [r["asked_kinds_stated"] for r in rows] == [0.0, 0.0, 0.0, 1.0]  # a rate asks for a share
+
+
 def test_the_shipped_model_prefers_the_answer_to_a_title_block_ranked_alike():
     ranker = LinearRanker.load()
     meta = json.loads(BUILTIN.read_text(encoding="utf-8"))
