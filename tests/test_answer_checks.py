@@ -4,7 +4,7 @@ import pytest
 
 from assistant import jurisdictions as jur
 from assistant.followup import rewrite
-from assistant.generators.extractive import _english_article, _units
+from assistant.generators.extractive import ExtractiveGenerator, _english_article, _units
 from assistant.figures import FigureReader
 from assistant.injection import is_instruction, neutralize
 from assistant.prompting import build_messages
@@ -176,3 +176,16 @@ def test_list_items_join_their_lead_in_with_or_without_a_colon():
     assert not any(u.startswith("(2)") and "No. 5" in u for u in units)  # "No. 5" is no item
     assert _units("Die Quoten betragen:\n\na) 90 Prozent,\n\nb) 80 Prozent.") == [
         "Die Quoten betragen: a) 90 Prozent, b) 80 Prozent."]
+
+
+def test_a_sentence_far_weaker_than_the_best_is_left_out():
+    """A table row that shares one word with the question is no part of the answer when a
+    sentence stating the asked figures scores forty times higher."""
+    scored = [(4.0, 1, 0, "The target for 2030 is 70% for the overall recycling rate."),
+              (1.0, 2, 3, "Households recycled 13% of their waste in 2021."),
+              (0.1, 3, 0, "guidelines 2019 2020 2021 Distribution Losses (%) No. of leaks")]
+    chosen = ExtractiveGenerator().select("What recycling targets for 2030?", [], scored)
+    assert [n for n, _ in chosen] == [1, 2]
+    assert len(ExtractiveGenerator(sentence_floor=0.0).select("What recycling targets for 2030?", [], scored)) == 3
+    with pytest.raises(ValueError):
+        ExtractiveGenerator(sentence_floor=1.0)

@@ -120,9 +120,11 @@ class ExtractiveGenerator:
 
     def __init__(self, glossary: Glossary | None = None, max_sentences: int = 4, per_passage: int = 2,
                  passages_considered: int = 6, lead_figures: int = 4, lead_passages: int = 2, lead_floor: float = 0.3,
-                 gloss_words: int = 8):
+                 gloss_words: int = 8, sentence_floor: float = 0.1):
         if max_sentences < 1 or per_passage < 1 or lead_figures < 0 or gloss_words < 0:
             raise ValueError("max_sentences and per_passage must be at least 1, lead_figures and gloss_words at least 0")
+        if not 0 <= sentence_floor < 1:
+            raise ValueError("sentence_floor must be in [0, 1)")
         self.glossary = glossary or Glossary.load()
         self.reader = FigureReader(self.glossary)
         self.max_sentences = max_sentences
@@ -132,6 +134,7 @@ class ExtractiveGenerator:
         self.lead_passages = lead_passages
         self.lead_floor = lead_floor
         self.gloss_words = gloss_words
+        self.sentence_floor = sentence_floor
 
     def _wanted(self, question: str) -> dict[str, set[str]]:
         """Per passage language, the question's and its translations' tokens as the keyword index
@@ -193,11 +196,16 @@ class ExtractiveGenerator:
 
     def select(self, question: str, passages: list[Passage],
                scored: list[tuple[float, int, int, str]] | None = None) -> list[tuple[int, str]]:
-        """(passage number, sentence) pairs in the order of the evidence, at most ``max_sentences``."""
+        """(passage number, sentence) pairs in the order of the evidence, at most ``max_sentences``,
+        none scoring under ``sentence_floor`` times the best: a table row sharing one word with
+        the question only dilutes the answer."""
         scored = self.scored(question, passages) if scored is None else scored
         chosen: list[tuple[int, int, str]] = []
         per: dict[int, int] = {}
-        for _, n, position, sentence in scored:
+        floor = scored[0][0] * self.sentence_floor if scored else 0.0
+        for score, n, position, sentence in scored:
+            if score < floor:
+                break
             if per.get(n, 0) < self.per_passage:
                 chosen.append((n, position, sentence))
                 per[n] = per.get(n, 0) + 1
