@@ -80,6 +80,10 @@ _DATE = re.compile(
     rf"(?i)(?:({_BY})|({_FROM})|({_IN}))?"
     rf"(?:(\d{{1,2}})\.?\s+({_MONTH})\s+(\d{{4}})|({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(?<![\d.,])((?:19|20)\d{{2}})(?![\d.,%年]|\s?(?:Masse|Prozent|%|t\b|Tonnen|Euro)))"
 )
+# A bare year closing a law's name is part of the name, no period: "Wet op de omzetbelasting
+# 1968", "Verpackungsgesetz 2017", "Environmental Protection Act 1990".
+_NAMED = re.compile(r"\b(?:Wet|Gesetz|\w+gesetz(?:es)?|\w*[Vv]erordnung|Besluit|Act|Law|Decree|Ordinance)\b"
+                    r"(?:\s+[^\s,;.()]+){0,4}\s+$")
 _CN_DATE = re.compile(r"(到|至|自|从|于)?([〇零一二三四五六七八九\d]{4})年(?:([一二三四五六七八九十\d]{1,3})月)?(?:([一二三四五六七八九十\d]{1,3})日)?(起|以前|之前|前|以后|后)?")
 # A list item's mark: "a)", "(3)", "2.", "1°." (Dutch), "(A)" (the US Code's subparagraphs; a
 # capital needs its brackets, since "No. 5" or "A. Scope" open no item).
@@ -254,8 +258,9 @@ class FigureReader:
             elif m.group(7):
                 date = english_date(m.group(8), _MONTH_NUMBER[m.group(7).lower()], m.group(9))
             else:
-                if _REFERENCE.search(clause[: m.start(10)]) or re.match(r"\s?/", clause[m.end():]):
-                    continue  # "Regulation (EU) 2019/904", "Directive 2008/98"
+                if _REFERENCE.search(clause[: m.start(10)]) or re.match(r"\s?/", clause[m.end():]) \
+                        or not (by or start or within) and _NAMED.search(clause[: m.start(10)]):
+                    continue  # "Regulation (EU) 2019/904", "Directive 2008/98", "Wet op de omzetbelasting 1968"
                 date = m.group(10)
             word = "by" if by else "from" if start else ("on" if " " in date else "in") if within else ""
             out.append((m.start(), f"{word} {date}".strip()))

@@ -61,6 +61,11 @@ def test_dutch_and_english_dates_and_units(reader):
     assert english == [("65 % by weight", "packaging waste", "by 31 December 2025")]
     # A regulation's number is no year.
     assert reader.dates("under Regulation (EU) 2019/904") == []
+    # Nor is the year closing a law's name; one after a preposition still is.
+    named = _read(reader, "een fiscale eenheid als bedoeld in de Wet op de omzetbelasting 1968 en die eenheid "
+                          "jaarlijks meer dan 50.000 kilogram verpakkingen in de handel brengt", "nl")
+    assert named[0][0] == "50,000 kg" and named[0][2] == "", named
+    assert reader.dates("nach dem Verpackungsgesetz 2017 ab 2022 und") == [(32, "from 2022")]
     # Each "N°." item of a Dutch list is its own clause: the glass of item 1 is not item 2's subject.
     items = _read(reader, "1°. 90 gewichtsprocent van glazen verpakkingen, 2°. 75 gewichtsprocent van papieren "
                           "en kartonnen verpakkingen,", "nl")
