@@ -2,7 +2,8 @@
 
 "And what about China?" after "What recycling quotas does Germany set for packaging?" becomes
 "What recycling quotas does China set for packaging?": named jurisdictions replace the earlier
-ones. A follow-up that names a new subject instead ("What about glass?") is searched together
+ones, and so do numbered references ("And step 7?" after a question about step 5, "And in
+2019?" after one about 2021). A follow-up that names a new subject instead ("What about glass?") is searched together
 with the earlier question, so the topic carries over. Standalone questions pass unchanged.
 
 Example::
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 
 from assistant import jurisdictions as jur
+from assistant.text import YEAR
 from circularbench.types import Turn
 
 _FOLLOW_UP = re.compile(
@@ -25,6 +27,26 @@ _FOLLOW_UP = re.compile(
 )
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|the same)\b", re.I)
 _STRIP = re.compile(r"^\s*(and|or|also)\s+|^\s*(what|how)\s+about\s+(in\s+)?|[?.!]+\s*$", re.I)
+# A numbered reference: "step 5", "Article 13", "§ 16", "Annex II".
+_NUMBERED = re.compile(r"(?<!\w)(step|article|art\.|section|§|annex|chapter|part|phase|stage|paragraph)\s*"
+                       r"(\d+[a-z]?|[IVXL]+)(?!\w)", re.I)
+_LEFTOVER = re.compile(r"(?:\W|\b(?:and|or|in|for|the|of|at|on|by|what|about|how)\b)*", re.I)
+
+
+def _renumbered(question: str, previous: str) -> tuple[str, str]:
+    """``previous`` with the follow-up's numbered references and year in place of its own of the
+    same kind ("step 5" -> "step 7", "2021" -> "2019"), and the follow-up without them."""
+    for m in _NUMBERED.finditer(question):
+        label = re.escape(m.group(1))
+        previous, count = re.subn(rf"(?<!\w)({label})\s*(?:\d+[a-z]?|[IVXL]+)(?!\w)",
+                                  lambda old: f"{old.group(1)} {m.group(2)}", previous, count=1, flags=re.I)
+        if count:
+            question = question.replace(m.group(0), " ")
+    new_years, old_years = YEAR.findall(question), YEAR.findall(previous)
+    if len(new_years) == 1 and len(old_years) == 1:
+        previous = previous.replace(old_years[0], new_years[0])
+        question = question.replace(new_years[0], " ")
+    return previous, question
 
 
 def is_follow_up(question: str) -> bool:
@@ -35,7 +57,9 @@ def is_follow_up(question: str) -> bool:
 def rewrite(question: str, history: list[Turn] | None) -> str:
     if not history or not is_follow_up(question):
         return question
-    previous = history[-1].question
+    previous, rest = _renumbered(question, history[-1].question)
+    if rest != question and _LEFTOVER.fullmatch(rest):
+        return previous  # the follow-up only renumbered the question
     new_places = jur.mentioned(question)
     old_places = jur.mentioned(previous)
     if new_places and old_places:
@@ -53,5 +77,5 @@ def rewrite(question: str, history: list[Turn] | None) -> str:
             if count:
                 break
         return rewritten
-    focus = _STRIP.sub("", question).strip()
+    focus = _STRIP.sub("", rest).strip()
     return f"{previous.rstrip('?. ')} — {focus}?" if focus else previous

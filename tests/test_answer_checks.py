@@ -110,6 +110,19 @@ def test_follow_up_rewriting():
     assert rewrite("And what about China?", None) == "And what about China?"
 
 
+def test_a_follow_up_renumbers_the_question_it_follows():
+    """"And step 7?" asks the earlier question of step 7, not of step 5 and step 7 at once."""
+    step = [Turn(question="What is step 5 of the benchmarking process in Zhong and Zvarych's paper?")]
+    assert rewrite("And step 7?", step) == "What is step 7 of the benchmarking process in Zhong and Zvarych's paper?"
+    rate = [Turn(question="What was Singapore's overall recycling rate in 2021?")]
+    assert rewrite("And in 2019?", rate) == "What was Singapore's overall recycling rate in 2019?"
+    article = [Turn(question="What does § 15 of the Packaging Act require?")]
+    assert rewrite("And § 16?", article) == "What does § 16 of the Packaging Act require?"
+    # What the follow-up adds beside the new number is still searched with it.
+    assert rewrite("And Article 7 for glass?", [Turn(question="What does Article 6 of the decree require?")]) \
+        == "What does Article 7 of the decree require — for glass?"
+
+
 def test_glossary_gives_each_language_its_own_query():
     translations = Glossary.load().translations("packaging recycling quota")
     assert "Verpackungen" in translations["de"] and "包装" in translations["zh"] and "verpakkingen" in translations["nl"]
