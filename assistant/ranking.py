@@ -67,6 +67,7 @@ FEATURES = (
     "leader_dots",         # '..' per 100 characters (tables of contents)
     "defines_when_asked",  # the chunk defines a term ("means", "im Sinne", "是指"), when a definition is asked
     "asked_kinds_stated",  # share of the asked kinds of quantity (a share, money, a mass, a count) it states
+    "dense_untranslated",  # 1 / dense rank times the share of the question no translation reaches in the chunk's language
 )
 
 
@@ -94,6 +95,7 @@ class QuerySignals:
     targeted: set[str]  # languages the search aims at
     translations: dict[str, str]  # language -> the glossary's rendering of the question
     best_similarity: float  # of the top dense hit
+    untranslated: dict[str, float] = field(default_factory=dict)  # language -> share of the question left untranslated
     terms: set[str] = field(init=False)
     translated_terms: dict[str, set[str]] = field(init=False)
     figure: bool = field(init=False)
@@ -178,6 +180,7 @@ def features(query: QuerySignals, candidates: list[Candidate], profiles: ChunkPr
             p.leader_dots,
             float(query.definition and p.defines),
             len(query.kinds & p.kinds) / len(query.kinds) if query.kinds else 0.0,
+            (1 / c.dense_rank if c.dense_rank else 0.0) * query.untranslated.get(chunk.language, 0.0),
         ))
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 

@@ -317,7 +317,7 @@ class HybridRetriever:
                     c.fused *= self.preamble_weight
         ordered = sorted(found.values(), key=lambda c: c.fused, reverse=True)
         best = dense_hits[0][1] if dense_hits else 0.0
-        return ordered, QuerySignals(query, targeted, translations, best)
+        return ordered, QuerySignals(query, targeted, translations, best, self.glossary.untranslated(query))
 
     def features(self, signals: QuerySignals, candidates: list[Candidate]):
         """The learned ranker's feature rows of ``candidates`` (assistant/ranking.py)."""

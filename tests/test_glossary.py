@@ -69,3 +69,13 @@ def test_dictionary_layer_covers_only_what_the_glossary_lacks():
     zh = layered.translations("lithium batteries in bottles")["zh"].split()
     assert zh[:2] == ["电池", "蓄电池"] and "瓶子" in zh  # "bottles" has no Chinese in the glossary
     assert layered.translations("packaging")["de"] == plain.translations("packaging")["de"]
+
+
+def test_untranslated_share_counts_the_words_no_translation_reaches():
+    plain, layered = Glossary.load(dictionary=False), Glossary.load(dictionary=True)
+    # The glossary translates "batteries" into all three and "bottles" into German and Dutch;
+    # "lithium" into none. CC-CEDICT gives "bottles" its Chinese, not "lithium".
+    share = plain.untranslated("lithium batteries in bottles")
+    assert share["de"] == share["nl"] == 1 / 3 and share["zh"] == 2 / 3
+    assert layered.untranslated("lithium batteries in bottles")["zh"] == 1 / 3
+    assert plain.untranslated("in the") == {lang: 0.0 for lang in LANGUAGES}

@@ -54,6 +54,13 @@ def test_translated_coverage_is_measured_in_the_chunks_language():
     assert dict(zip(FEATURES, rows[0]))["translated_coverage"] == 1.0
 
 
+def test_the_dense_rank_is_weighed_by_what_no_translation_reaches_in_the_chunks_language():
+    asked = QuerySignals(QUESTION, {"en"}, {}, best_similarity=0.9, untranslated={"de": 0.5, "nl": 1.0})
+    rows = features(asked, [Candidate(GERMAN, 0.02, dense_rank=2), Candidate(ANSWER, 0.02, dense_rank=1)],
+                    ChunkProfiles(), articled=set())
+    assert [dict(zip(FEATURES, r))["dense_untranslated"] for r in rows] == [0.25, 0.0]  # English needs none
+
+
 def test_a_definition_counts_only_when_one_is_asked():
     defining = [Candidate(chunk("e", "Für die Zwecke dieses Gesetzes bezeichnet der Ausdruck Einwegverpackung ...",
                                 language="de"), 0.02),
