@@ -3,8 +3,9 @@
 "And what about China?" after "What recycling quotas does Germany set for packaging?" becomes
 "What recycling quotas does China set for packaging?": named jurisdictions replace the earlier
 ones, and so do numbered references ("And step 7?" after a question about step 5, "And in
-2019?" after one about 2021). A follow-up that names a new subject instead ("What about glass?") is searched together
-with the earlier question, so the topic carries over. Standalone questions pass unchanged.
+2019?" after one about 2021). A follow-up that names a new subject instead ("What about
+glass?") is searched together with the earlier question, so the topic carries over.
+Standalone questions pass unchanged.
 
 Example::
 

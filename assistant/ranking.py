@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.figures import FigureReader, asked_kinds
+from assistant.query_expansion import Glossary
 from assistant.text import YEAR, asks_for_definition, asks_for_figure, defines, numbers
 from circularbench.types import Chunk
 from indexer.analysis import analyze
@@ -129,15 +130,16 @@ class ChunkProfiles:
     its terms as the keyword index analysed them (so coverage is measured the way BM25
     matched), its heading's terms, its numbers, the kinds of quantity it states and its shape."""
 
-    def __init__(self) -> None:
+    def __init__(self, glossary: Glossary | None = None) -> None:
         self._profiles: dict[str, _Profile] = {}
-        self._reader: FigureReader | None = None  # loads the glossary: only once a chunk is profiled
+        self._glossary = glossary
+        self._reader: FigureReader | None = None  # compiles the glossary's variants: only once a chunk is profiled
 
     def __call__(self, chunk: Chunk) -> _Profile:
         found = self._profiles.get(chunk.chunk_id)
         if found is None:
             text = chunk.text
-            self._reader = self._reader or FigureReader()
+            self._reader = self._reader or FigureReader(self._glossary)
             lines = text.splitlines() or [""]
             found = self._profiles[chunk.chunk_id] = _Profile(
                 frozenset(analyze(text, chunk.language)), frozenset(analyze(chunk.heading or chunk.title, "en")),

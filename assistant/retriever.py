@@ -71,7 +71,6 @@ class HybridRetriever:
                  ranker: LinearRanker | None = None, ranker_top: int = 20):
         self.ranker = ranker  # the learned order of the fused candidates, or None for the fusion's
         self.ranker_top = ranker_top
-        self._profiles = ChunkProfiles()
         self.reranker = reranker  # assistant.reranker.CrossEncoderReranker, or None
         self.rerank_top = rerank_top
         self.store = store
@@ -99,6 +98,7 @@ class HybridRetriever:
         self.doc_jurisdiction = {r.id: r.jurisdiction for r in records}
         self.names = DocumentNames.from_records(records)
         self.glossary = glossary or Glossary.load()
+        self._profiles = ChunkProfiles(self.glossary)
         self.translated_weight = translated_weight
         self.preamble_weight = preamble_weight
         self._articled = {c.doc_id for c in self.chunks.values() if c.section and c.doc_type in _LEGAL_TYPES}
