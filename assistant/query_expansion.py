@@ -92,17 +92,18 @@ class Glossary:
     def untranslated(self, query: str) -> dict[str, float]:
         """Per language, the share of the query's content words that no translation reaches
         (neither a glossary term holding them nor, in Chinese, the dictionary): where it is high,
-        only the multilingual embedding can find that language's text."""
+        only the multilingual embedding can find that language's text. Terms are matched as
+        :meth:`translations` matches them, plurals included."""
         words = {w for w in self._uncovered(query, []) if " " not in w}
         if not words:
             return {lang: 0.0 for lang in LANGUAGES}
         found = self.terms_in(query)
         out = {}
         for lang in LANGUAGES:
-            covered = {w for t in found if self.entries[t][lang] for w in _WORD.findall(t)}
+            left = {w for w in self._uncovered(query, [t for t in found if self.entries[t][lang]]) if " " not in w}
             if lang == "zh" and self.dictionary:
-                covered |= {w for w in words - covered if self.dictionary.translate(w, 1)}
-            out[lang] = len(words - covered) / len(words)
+                left = {w for w in left if not self.dictionary.translate(w, 1)}
+            out[lang] = len(left) / len(words)
         return out
 
     def _uncovered(self, query: str, found: list[str]) -> list[str]:

@@ -79,3 +79,5 @@ def test_untranslated_share_counts_the_words_no_translation_reaches():
     assert share["de"] == share["nl"] == 1 / 3 and share["zh"] == 2 / 3
     assert layered.untranslated("lithium batteries in bottles")["zh"] == 1 / 3
     assert plain.untranslated("in the") == {lang: 0.0 for lang in LANGUAGES}
+    # A plural reaches its term's translations as it does in translations(): "targets" is "target".
+    assert plain.untranslated("collection targets") == {lang: 0.0 for lang in LANGUAGES}
