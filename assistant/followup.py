@@ -29,8 +29,9 @@ _FOLLOW_UP = re.compile(
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|the same)\b", re.I)
 _STRIP = re.compile(r"^\s*(and|or|also)\s+|^\s*(what|how)\s+about\s+(in\s+)?|[?.!]+\s*$", re.I)
 # A numbered reference: "step 5", "Article 13", "§ 16", "Annex II".
-_NUMBERED = re.compile(r"(?<!\w)(step|article|art\.|section|§|annex|chapter|part|phase|stage|paragraph)\s*"
-                       r"(\d+[a-z]?|[IVXL]+)(?!\w)", re.I)
+_NUMBER = r"(?:\d+[a-z]?|[IVXL]+)(?!\w)"
+_NUMBERED = re.compile(rf"(?<!\w)(step|article|art\.|section|§|annex|chapter|part|phase|stage|paragraph)\s*({_NUMBER})",
+                       re.I)
 _LEFTOVER = re.compile(r"(?:\W|\b(?:and|or|in|for|the|of|at|on|by|what|about|how)\b)*", re.I)
 
 
@@ -39,7 +40,7 @@ def _renumbered(question: str, previous: str) -> tuple[str, str]:
     same kind ("step 5" -> "step 7", "2021" -> "2019"), and the follow-up without them."""
     for m in _NUMBERED.finditer(question):
         label = re.escape(m.group(1))
-        previous, count = re.subn(rf"(?<!\w)({label})\s*(?:\d+[a-z]?|[IVXL]+)(?!\w)",
+        previous, count = re.subn(rf"(?<!\w)({label})\s*{_NUMBER}",
                                   lambda old: f"{old.group(1)} {m.group(2)}", previous, count=1, flags=re.I)
         if count:
             question = question.replace(m.group(0), " ")
