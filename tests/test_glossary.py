@@ -53,7 +53,26 @@ def test_cedict_glosses_a_chinese_sentence_word_by_word():
     assert len(words) == 3 and "should" not in words  # the rarest words, in the sentence's order
 
 
-def test_extractive_gloss_adds_dictionary_senses_for_chinese_only():
+def test_ding_glosses_a_german_sentence_noun_by_noun():
+    from assistant.lexicon import Ding
+    from circularbench.settings import Settings
+
+    ding = Ding.load(Settings().lexicon_german)  # installed by scripts/setup.sh
+    # Listed forms, plurals through their singular, compounds Ding lacks through their parts.
+    assert ding.gloss("Beton, Ziegel und Keramik") == ["concrete", "brick", "ceramics"]
+    assert ding.sense("Abfallfraktionen") == "waste fraction"  # "Fraktionen" alone is listed under parliament
+    # An entry in a field of this product's goes before one tagged far from it, and of equal
+    # entries the common English rendering wins.
+    assert ding.sense("Bau") == "construction" and ding.sense("Geldbuße") == "fine"
+    assert ding.sense("Kunststoff") == "plastic"  # a synonym's own tag ([ugs.] "Plaste") marks only it
+    # A noun before a number is a reference, not content.
+    assert ding.gloss("nach Absatz 1 Satz 2 mit einer Geldbuße") == ["fine"]
+    many = "Erzeuger, Besitzer, Glas, Kunststoff, Metalle, Holz, Dämmmaterial, Bitumengemische, Beton, Ziegel"
+    kept = ding.gloss(many, limit=3)
+    assert len(kept) == 3 and "glass" not in kept and "insulating material" in kept  # the rarest
+
+
+def test_extractive_gloss_adds_dictionary_senses_for_chinese_and_german():
     from assistant.generators.extractive import ExtractiveGenerator
 
     gen = ExtractiveGenerator(Glossary.load(dictionary=True))
@@ -61,6 +80,8 @@ def test_extractive_gloss_adds_dictionary_senses_for_chinese_only():
     assert "straw" not in ExtractiveGenerator(Glossary.load(dictionary=True), gloss_words=0).gloss(
         "对农村地区利用秸秆等生物质能源的方式，不适用本法", "zh")
     assert ExtractiveGenerator(Glossary.load(dictionary=False)).gloss("利用秸秆", "zh") == ""
+    assert "brick" in gen.gloss("Beton, Ziegel, Fliesen und Keramik", "de")
+    assert gen.gloss("Beton, Ziegel", "nl") == ""  # no Dutch dictionary
 
 
 def test_dictionary_layer_covers_only_what_the_glossary_lacks():

@@ -313,15 +313,17 @@ class ExtractiveGenerator:
 
     def gloss(self, sentence: str, language: str, limit: int = 8) -> str:
         """The glossary's English terms for the words of a foreign sentence: 'single-use, reusable';
-        for Chinese, then CC-CEDICT's senses of its other content words (``gloss_words`` at most).
+        for Chinese, then CC-CEDICT's senses of its other content words, for German Ding's senses
+        of its other nouns (``gloss_words`` at most).
         A dictionary gloss, not a translation (its figures and dates are the lead's job)."""
         named: list[str] = []
         for _, term in sorted(self.reader.subjects(sentence, language)):
             # "single-use" adds nothing after "single-use plastics".
             if term not in MEASURES and not any(term in t or t in term for t in named) and len(named) < limit:
                 named.append(term)
-        if language == "zh" and self.glossary.dictionary is not None and self.gloss_words:
-            named += [w for w in self.glossary.dictionary.gloss(sentence, self.gloss_words)
+        dictionary = {"zh": self.glossary.dictionary, "de": self.glossary.german}.get(language)
+        if dictionary is not None and self.gloss_words:
+            named += [w for w in dictionary.gloss(sentence, self.gloss_words)
                       if not any(w in t or t in w for t in named)]
         return ", ".join(named)
 
