@@ -158,7 +158,8 @@ def defines(text: str) -> bool:
     return bool(_DEFINES.search(text))
 
 
-_QUOTED_TERM = re.compile(r"[‘'\"“„]([^’'\"”“]{2,80})[’'\"”“]")
+# A quoted term: the marks stand outside words, so "WBCSD's CDX paper and Germany's" quotes nothing.
+_QUOTED_TERM = re.compile(r"(?<!\w)[‘'\"“„]([^’'\"”“]{2,80}?)[’'\"”“](?!\w)")
 _ASKED_TERM = re.compile(r"\b(?:define[sd]?|definition of|meaning of|what counts as|what is meant by|what (?:is|are))"
                          r"\s+(?:an?\s+|the\s+)?(?:(?:definition|meaning) of\s+(?:an?\s+|the\s+)?)?"
                          r"(.+?)(?=\s+(?:under|in|by|for|according|within|as|at)\b|[?,;]|$)"

@@ -162,6 +162,8 @@ def test_the_term_a_question_asks_to_define_and_the_term_a_sentence_defines():
     assert asked_term("How does the EU Taxonomy Regulation define the 'circular economy'?") == "circular economy"
     assert asked_term("How does WBCSD define a circular building?") == "circular building"
     assert asked_term("What is the definition of packaging waste in the KrWG?") == "packaging waste"
+    # An apostrophe inside a word opens no quote: the term is the quoted one, not "s CDX ".
+    assert asked_term("What does WBCSD's CDX paper mean by 'repurpose'?") == "repurpose"
     assert asked_term("What does circular accounting mean in the CDX paper?") == "circular accounting"
     assert asked_term("What is a 'deposit and return system' under the PPWR?") == "deposit and return system"
     assert asked_term("What is the 2030 target?") == ""
