@@ -20,6 +20,10 @@ from circularbench.types import DocumentRecord
 from corpus.names import document_names
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# What kind of document a name is followed by ("the OECD's 2019 report", "the Zhong and Zvarych
+# paper"): inside that document the words match only its title block and running heads.
+_KIND = re.compile(r"(?:['’]s)?(?:\s+(?:\d{4}|[A-Z]{2,}))*\s+(?:white\s+paper|working\s+paper|paper|report|study|"
+                   r"guide|guidance|publication|document|brief|handbook)s?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class DocumentNames:
         out = text
         for start, end, ids in reversed(self._named(text)):
             if wanted & set(ids):
-                out = out[:start] + " " + out[end:]
+                kind = _KIND.match(out, end)  # "WBCSD's CDX white paper": the kind of document goes with the name
+                out = out[:start] + " " + out[kind.end() if kind else end:]
         out = re.sub(r"\s+", " ", out).strip()
         return out if re.search(r"\w", out) else text

@@ -72,5 +72,11 @@ def test_a_scoped_search_leaves_out_the_names_of_its_documents(manifest):
         "How do the and the Dutch packaging decree compare?")
     assert names.without_names("How do the PPWR and the Dutch packaging decree compare?", [nl]) == (
         "How do the PPWR and the compare?")
+    # The kind of document after its name goes too: inside it, "white paper" matches its front matter.
+    cdx = "wbcsd_circularity_data_exchange_landscape_2024"
+    assert names.without_names("What does 'circular accounting' mean in WBCSD's CDX white paper?", [cdx]) == (
+        "What does 'circular accounting' mean in 's ?")
+    assert names.without_names("What does the Zhong and Zvarych paper list as step 5?", [zhong]) == (
+        "What does the list as step 5?")
     assert names.without_names("PPWR", [ppwr]) == "PPWR"  # nothing but a name: kept
     assert names.without_names("What recycling targets apply?", [ppwr]) == "What recycling targets apply?"
