@@ -14,8 +14,9 @@ Nothing in it comes from the corpus or the evaluation questions: it works the sa
 uploaded document on any topic.
 
 **Ding** (Frank Richter's German-English dictionary, GPL-2+, about 200,000 entries; Debian's
-``trans-de-en`` package, which ``scripts/setup.sh`` installs) glosses German quotes word by word:
-"Dämmmaterial" -> 'insulating material', "Ziegel" -> 'brick'. No German or Dutch dictionary ships
+``trans-de-en`` package, which ``scripts/setup.sh`` installs) glosses German quotes word by word
+("Dämmmaterial" -> 'insulating material', "Ziegel" -> 'brick') and, read backwards, gives query
+terms the glossary lacks their German ("commercial waste" -> Gewerbeabfall). No German or Dutch dictionary ships
 its data on PyPI; the Dutch one Debian has (FreeDict, 22,000 headwords) lacks the words of
 waste law ("verpakking", "inzameling"), so Dutch quotes keep the glossary's terms only.
 
@@ -23,7 +24,9 @@ Example::
 
     from assistant.lexicon import Cedict, Ding
     Cedict.load().translate("battery")    # ['电池', '炮台', '蓄电池']
-    Ding.load("/usr/share/trans/de-en").gloss("Beton, Ziegel und Fliesen")  # ['concrete', 'brick', 'tiles']
+    ding = Ding.load("/usr/share/trans/de-en")
+    ding.gloss("Beton, Ziegel und Keramik")  # ['concrete', 'brick', 'ceramics']
+    ding.translate("commercial waste")       # ['gewerbeabfälle', 'gewerbeabfall']
 """
 
 from __future__ import annotations
@@ -174,19 +177,19 @@ def _ding_words(part: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Ding:
-    """German -> English from Ding's word list, for glossing German quotes."""
+    """German <-> English from Ding's word list: German quotes glossed, English query terms translated."""
 
     senses: dict[str, str]  # lower-cased noun -> the English sense of its best ranked entry
     lemmas: dict[str, str]  # a plural Ding lists -> its singular
     stems: dict[str, str]  # Snowball stem -> the shortest noun with it, for forms Ding does not list
-    reverse: dict[str, tuple[str, ...]]  # stemmed English sense -> German nouns, field entries and common ones first
+    reverse: dict[str, tuple[str, ...]]  # stemmed English sense -> German nouns, best first (see parse)
 
     @classmethod
     @lru_cache(maxsize=2)
     def load(cls, path: str, cache_dir: str = "") -> "Ding":
         """Ding's file at ``path``, read once into ``cache_dir`` (a pickle named by the file's
-        size and time, written atomically): reading Ding's 200,000 lines takes 15 s on two cores,
-        the pickle about one. Nothing is cached without ``cache_dir``."""
+        size and time, written atomically): reading Ding's 200,000 lines takes 9-15 s on two
+        cores, the pickle 0.3 s. Nothing is cached without ``cache_dir``."""
         source = Path(path)
         stat = source.stat()
         cached = Path(cache_dir) / f"ding-{_DING_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}.pickle" if cache_dir else None
@@ -213,7 +216,7 @@ class Ding:
         own order. So "Bau" is 'construction', not 'fabric', and "Geldbuße" 'fine', not 'mulct'."""
         best: dict[str, tuple[tuple[int, int, int], str]] = {}
         lemmas: dict[str, str] = {}  # plural -> singular, from the {pl} part aligned with the first
-        backwards: dict[str, dict[str, int]] = {}  # stemmed English sense -> German noun -> field rank
+        backwards: dict[str, dict[str, int]] = {}  # stemmed English sense -> noun -> 0 if an entry's first sense
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 german, sep, english = line.rstrip("\n").partition(" :: ")
@@ -239,7 +242,7 @@ class Ding:
                         if not word:
                             continue
                         field = 0 if fielded else 2 if _DING_TAG.search(segment) else 1
-                        if field < 2:  # an entry's first sense before its others
+                        if field < 2:  # a far field's noun is no translation for this product's questions
                             for n, english in enumerate(senses):
                                 if len(english.split()) <= 3:
                                     nouns = backwards.setdefault(_key(english), {})
@@ -263,16 +266,16 @@ class Ding:
                    {w: h for w, h in lemmas.items() if h in best and w not in best}, stems, reverse)
 
     def translate(self, term: str, limit: int = 3) -> list[str]:
-        """At most ``limit`` German nouns Ding renders as ``term`` (compared by English stems):
-        those of entries in this product's fields first, then the most common in general German
-        (wordfreq). "commercial waste" -> ['gewerbeabfall', …]."""
+        """At most ``limit`` German nouns (lower-cased) Ding renders as ``term``, compared by
+        English stems: a noun whose own sense is the term first, then one whose entry gives it
+        first, then the most common in general German (wordfreq)."""
         return list(self.reverse.get(_key(term), ())[:limit])
 
     def sense(self, word: str) -> str:
         """The English sense of a German noun: its entry's, its singular's ("Fraktionen" ->
         "Fraktion"), or, for a form Ding lacks, that of a listed noun with its stem ("Kunststoffen");
-        for a compound Ding lacks, its parts' as compound-split divides it ("Gipsbasis" ->
-        'plaster base'); '' when none."""
+        for a compound Ding lacks, its parts' as compound-split divides it ("Abfallfraktionen" ->
+        'waste fraction'); '' when none."""
         low = word.lower()
         found = self.senses.get(self.lemmas.get(low, low)) or self.senses.get(self.stems.get(_stem_de(low), ""))
         if found or len(low) < _MIN_COMPOUND or "-" in low:
@@ -291,7 +294,7 @@ class Ding:
         about what a sentence rules.
 
         >>> Ding.load("/usr/share/trans/de-en").gloss("Baustoffe auf Gipsbasis, Beton, Ziegel")
-        ['building materials', 'plaster base', 'concrete', 'brick']
+        ['building material', 'plaster base line', 'concrete', 'brick']
         """
         words: dict[str, str] = {}  # noun -> sense, first occurrence order
         for m in _GERMAN_NOUN.finditer(text):

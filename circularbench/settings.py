@@ -117,8 +117,8 @@ class Settings(BaseSettings):
     lexicon_german: str = Field(
         default="/usr/share/trans/de-en",
         description="Ding's German-English word list (Debian's trans-de-en, installed by scripts/setup.sh), "
-                    "which glosses German quotes in English (assistant/lexicon.py); '' or a missing file: "
-                    "the glossary's terms only.")
+                    "which glosses German quotes in English and gives English query terms the glossary lacks "
+                    "their German (assistant/lexicon.py); '' or a missing file: the glossary's terms only.")
     search_k: int = Field(default=10, ge=1, le=50, description="Passages retrieved per question.")
     answer_passages: int = Field(default=5, ge=1, le=20, description="Passages the extractive generator reads.")
     llm_passages: int = Field(default=3, ge=1, le=20, description="Passages an LLM generator reads.")
