@@ -48,7 +48,9 @@ def find_quote(text: str, quote: str) -> tuple[int, int] | None:
     digits; a quote not found whole is found by its longest prefix of at least 16 of them.
 
     >>> find_quote("Dabei muss das\\nRecycling **mindestens** 50 %", "recycling mindestens 50")
-    (15, 43)
+    (15, 42)
+    >>> find_quote("Satz 2. (4) Die Systeme", "(4) Die Systeme")
+    (8, 23)
     """
     hay, where = _key(text)
     needle, _ = _key(quote)
@@ -70,7 +72,12 @@ def find_quote(text: str, quote: str) -> tuple[int, int] | None:
         if best is None:
             return None
         at, length = best
-    return where[at], where[at + length - 1] + 1
+    start, end = where[at], where[at + length - 1] + 1
+    # Marks around the letters belong to the quote when the text has them too: "(4) Die …".
+    lead = re.match(r"[^\w\s]*", quote.strip()).group()
+    if lead and text[start - len(lead):start] == lead:
+        start -= len(lead)
+    return start, end
 
 
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")

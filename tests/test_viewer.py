@@ -20,6 +20,11 @@ def test_find_quote_ignores_spacing_markup_and_a_cut_end():
     assert text[start:end].endswith("90 Masse")
     assert find_quote(text, "nothing like this is in the text at all") is None
     assert find_quote(text, "") is None
+    # A quote that opens with its paragraph mark is marked from the mark on, as the card shows it.
+    start, end = find_quote(text, "(2) Die Systeme sind verpflichtet")
+    assert text[start:end].startswith("(2) Die Systeme")
+    start, end = find_quote("Satz 2. 2) Die Systeme", "(2) Die Systeme")  # the text has no "(": not invented
+    assert start == 8
 
 
 def test_clean_text_joins_wrapped_lines_and_drops_markdown():
