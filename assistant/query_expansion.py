@@ -74,7 +74,7 @@ class Glossary:
         if german and not german.is_file():
             log.info("no German dictionary at %s: German quotes get the glossary's terms only", german)
         return cls(entries, Cedict.load() if dictionary else None,
-                   Ding.load(str(german), str(settings.data_dir / "cache")) if german and german.is_file() else None)
+                   Ding.load(str(german), str(settings.cache_dir)) if german and german.is_file() else None)
 
     def terms_in(self, query: str) -> list[str]:
         """Glossary terms found in ``query``, longest first, without overlaps."""

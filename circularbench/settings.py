@@ -39,6 +39,10 @@ INDEX_POINTER = "CURRENT"
 INDEX_VERSION = re.compile(r"v-[0-9A-Za-z-]{1,64}")
 
 
+def _default_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "circularbench"
+
+
 def _default_mirror() -> Path | None:
     candidate = _PROJECT_ROOT.parent / "shared" / "corpus"
     return candidate if candidate.is_dir() else None
@@ -51,6 +55,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), description="Synced corpus, index and state.")
     reports_dir: Path = Field(default=Path("evals/reports"), description="Evaluation reports, one dated folder each.")
+    cache_dir: Path = Field(default_factory=_default_cache,
+                            description="What is derived from installed data, the same for every index and "
+                                        "process (the German dictionary, parsed once).")
     corpus_mirror: Path | None = Field(
         default_factory=_default_mirror,
         description="Folder holding the corpus files; sync copies from here before downloading.",
