@@ -101,6 +101,13 @@ def open_tab(page, name: str) -> None:
     page.locator(".overflow-dropdown button", has_text=name).click()
 
 
+def boxes(page, *selectors: str) -> list[dict]:
+    """The elements' bounding boxes read in one frame: two bounding_box() calls straddle a scroll."""
+    return page.evaluate("""sels => sels.map(s => { const r = document.querySelector(s).getBoundingClientRect();
+                                                      return {x: r.x, y: r.y, width: r.width, height: r.height}; })""",
+                         list(selectors))
+
+
 def broken_words(page, selector: str) -> list[str]:
     return page.evaluate(BROKEN_WORDS, selector)
 
@@ -144,7 +151,7 @@ def test_answer_first_with_sources_beside_it_and_the_viewer(page):
     assert cited and cited <= set(numbers)
     expect(page.locator("#chat")).to_contain_text(re.compile(r"extractive · \d+\.\d s"))
     # The sources sit to the right of the answer on a desktop screen.
-    chat_box, src_box = page.locator("#chat").bounding_box(), page.locator("#citations").bounding_box()
+    chat_box, src_box = boxes(page, "#chat", "#citations")
     assert src_box["x"] >= chat_box["x"] + chat_box["width"] - 5 and src_box["y"] < chat_box["y"] + 200
     title = cards.first.locator(".cb-title")
     assert title.get_attribute("title") == title.inner_text().rstrip("…") or len(title.get_attribute("title")) > 20
@@ -370,7 +377,7 @@ def test_evaluation_runs_from_its_tab_and_phone_width(page, served):
     page.get_by_role("option", name=re.compile("Packaging Act")).click()
     expect(page.locator("#citations .cb-card").first).to_be_visible(timeout=30000)
     # On a phone the sources come right below the answer, not beside it.
-    chat_box, src_box = page.locator("#chat").bounding_box(), page.locator("#citations").bounding_box()
+    chat_box, src_box = boxes(page, "#chat", "#citations")
     assert src_box["y"] >= chat_box["y"] + chat_box["height"] - 5
     assert broken_words(page, "#citations .cb-card, #chat table") == []
     page.screenshot(path=str(SHOTS / "phone.png"), full_page=True)
