@@ -43,11 +43,10 @@ from pathlib import Path
 import jieba
 import jieba.posseg as pseg
 import Stemmer
-from compound_split import char_split
 from wordfreq import get_frequency_dict, zipf_frequency
 
 from corpus.uploads import write_atomically
-from indexer.analysis import _STOPWORDS
+from indexer.analysis import _STOPWORDS, compound_parts
 
 log = logging.getLogger(__name__)
 
@@ -280,10 +279,10 @@ class Ding:
         found = self.senses.get(self.lemmas.get(low, low)) or self.senses.get(self.stems.get(_stem_de(low), ""))
         if found or len(low) < _MIN_COMPOUND or "-" in low:
             return found or ""
-        score, head, tail = char_split.split_compound(word, "de")[0]
-        if score <= 0:
+        split = compound_parts(word, "de")
+        if not split:
             return ""
-        modifier, base = self.sense(head), self.sense(tail)
+        modifier, base = self.sense(split[0]), self.sense(split[1])
         return f"{modifier} {base}" if modifier and base else base
 
     def gloss(self, text: str, limit: int = 12) -> list[str]:

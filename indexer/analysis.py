@@ -58,12 +58,19 @@ def _word_tokens(word: str, language: str) -> tuple[str, ...]:
     stem = stemmer.stemWord if stemmer else (lambda w: w)
     out = [stem(word)]
     if language in _COMPOUNDING and len(word) >= _MIN_COMPOUND and word.isalpha():
-        score, head, tail = char_split.split_compound(word, language)[0]
-        parts = [stem(part.lower()) for part in (head, tail)]
+        split = compound_parts(word, language)
+        parts = [stem(part.lower()) for part in split or ()]
         # A part that stems to under four letters is a suffix ("Verpack|ungen"), not a word.
-        if score > _SPLIT_CONFIDENCE and all(len(p) >= 4 for p in parts):
+        if split and all(len(p) >= 4 for p in parts):
             out += parts
     return tuple(dict.fromkeys(out))
+
+
+def compound_parts(word: str, language: str) -> tuple[str, str] | None:
+    """A German or Dutch compound's head and tail as compound-split divides it, when its score
+    says the split is likely right; None otherwise ("Kunststoffverpackung" -> ('Kunststoff', 'Verpackung'))."""
+    score, head, tail = char_split.split_compound(word, language)[0]
+    return (head, tail) if score > _SPLIT_CONFIDENCE else None
 
 
 def plain_tokens(text: str) -> list[str]:
