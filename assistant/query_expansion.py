@@ -47,7 +47,7 @@ _WORD = re.compile(r"[a-z][a-z-]+|\|")
 class Glossary:
     entries: dict[str, dict[str, tuple[str, ...]]]  # English term -> language -> equivalents
     dictionary: Cedict | None = None  # English -> Chinese for the terms the glossary lacks
-    german: Ding | None = None  # German -> English, to gloss German quotes
+    german: Ding | None = None  # English <-> German: the terms the glossary lacks, and German quotes glossed
 
     @classmethod
     def load(cls, path: Path = GLOSSARY_PATH, dictionary: bool | None = None) -> "Glossary":
@@ -99,14 +99,15 @@ class Glossary:
             out[lang] = " ".join(dict.fromkeys(out[lang].split() + extra))
         return out
 
+    def dictionary_for(self, language: str) -> Cedict | Ding | None:
+        """The general dictionary of ``language`` (Chinese, German), None where there is none."""
+        return {"zh": self.dictionary, "de": self.german}.get(language)
+
     def _dictionaries(self) -> dict[str, tuple[Cedict | Ding, int]]:
         """The general dictionaries that translate query terms, with headwords per term."""
-        out: dict[str, tuple[Cedict | Ding, int]] = {}
-        if self.dictionary:
-            out["zh"] = (self.dictionary, DICTIONARY_HEADWORDS)
-        if self.german and GERMAN_HEADWORDS:
-            out["de"] = (self.german, GERMAN_HEADWORDS)
-        return out
+        limits = {"zh": DICTIONARY_HEADWORDS, "de": GERMAN_HEADWORDS}
+        return {lang: (found, limit) for lang, limit in limits.items()
+                if (found := self.dictionary_for(lang)) is not None and limit}
 
     def untranslated(self, query: str) -> dict[str, float]:
         """Per language, the share of the query's content words that no translation reaches

@@ -321,7 +321,7 @@ class ExtractiveGenerator:
             # "single-use" adds nothing after "single-use plastics".
             if term not in MEASURES and not any(term in t or t in term for t in named) and len(named) < limit:
                 named.append(term)
-        dictionary = {"zh": self.glossary.dictionary, "de": self.glossary.german}.get(language)
+        dictionary = self.glossary.dictionary_for(language)
         if dictionary is not None and self.gloss_words:
             named += [w for w in dictionary.gloss(sentence, self.gloss_words)
                       if not any(w in t or t in w for t in named)]
