@@ -137,6 +137,17 @@ def _adjoining(near: list[tuple[int, str]], clause: str) -> list[str]:
     return [t for _, t in kept]
 
 
+def _nearer_neighbour(raws: list[_Raw], i: int, start: int, end: int) -> bool:
+    """Whether the date at ``start:end`` stands between figure ``i`` and a neighbouring figure,
+    nearer to the neighbour (gaps between their edges)."""
+    raw = raws[i]
+    if i + 1 < len(raws) and raw.end <= start and end <= raws[i + 1].start:
+        return raws[i + 1].start - end < start - raw.end
+    if i and raws[i - 1].end <= start and end <= raw.start:
+        return start - raws[i - 1].end < raw.start - end
+    return False
+
+
 def _thousands(value: str) -> str:
     whole, _, frac = value.partition(".")
     return f"{int(whole):,}" + (f".{frac}" if frac else "")
@@ -248,9 +259,9 @@ class FigureReader:
         return str(int(number)) if float(number).is_integer() else str(number)
 
     # -- dates ----------------------------------------------------------------------------
-    def dates(self, clause: str) -> list[tuple[int, str]]:
-        """(position, English period) for every date of the clause: 'by 31 December 2025'."""
-        out: list[tuple[int, str]] = []
+    def dates(self, clause: str) -> list[tuple[int, int, str]]:
+        """(start, end, English period) for every date of the clause: 'by 31 December 2025'."""
+        out: list[tuple[int, int, str]] = []
         for m in _DATE.finditer(clause):
             by, start, within = m.group(1), m.group(2), m.group(3)
             if m.group(4):
@@ -263,7 +274,7 @@ class FigureReader:
                     continue  # "Regulation (EU) 2019/904", "Directive 2008/98", "Wet op de omzetbelasting 1968"
                 date = m.group(10)
             word = "by" if by else "from" if start else ("on" if " " in date else "in") if within else ""
-            out.append((m.start(), f"{word} {date}".strip()))
+            out.append((m.start(), m.end(), f"{word} {date}".strip()))
         for m in _CN_DATE.finditer(clause):
             year = chinese_numeral(m.group(2)) if not m.group(2).isdigit() else int(m.group(2))
             if not year or not 1900 <= year <= 2100:
@@ -273,7 +284,7 @@ class FigureReader:
             before, after = m.group(1) or "", m.group(5) or ""
             word = "by" if before in ("到", "至") or after in ("以前", "之前", "前") else \
                 "from" if before in ("自", "从") or after in ("起", "以后", "后") else "on" if day else "in"
-            out.append((m.start(), f"{word} {english_date(str(day) if day else None, month, str(year))}"))
+            out.append((m.start(), m.end(), f"{word} {english_date(str(day) if day else None, month, str(year))}"))
         return sorted(out)
 
     @staticmethod
@@ -304,7 +315,9 @@ class FigureReader:
             raws = self.values(clause, language)
             if not raws:
                 continue
-            dates = self.dates(clause) or self.dates(lead_in)
+            dates = self.dates(clause)
+            # A list's items take the period their lead-in sets, the one nearest the list.
+            opening = next((d for *_, d in reversed(self.dates(lead_in))), "") if lead_in and not dates else ""
             # The unit is no subject ("Masseprozent", "by weight"): terms inside a figure are skipped.
             named = [(p, t) for p, t in self.subjects(clause, language)
                      if not any(r.start <= p < r.end for r in raws) and t not in MEASURES]
@@ -318,11 +331,16 @@ class FigureReader:
                       [t for p, t in named if raw.end <= p < after] or \
                       [t for p, t in named if before <= p < raw.start] or previous
                 previous = own
-                # A date inside the figure ("2025年") is no period; the nearest other one is.
-                periods = [(abs(p - raw.start), d) for p, d in dates if not raw.start <= p < raw.end]
+                # A date inside the figure ("2025年") is no period; the nearest other one is, by the
+                # gap between them. A date standing between this figure and the next or the one
+                # before, nearer to that one, is that figure's: in "65 Prozent und ab dem 1. Januar
+                # 2022 70 Prozent" the date opens the 70, and "65 % by 2025 and 70 % by 2030" gives
+                # the 65 its own.
+                periods = [(max(since - raw.end, raw.start - until), d) for since, until, d in dates
+                           if not raw.start <= since < raw.end and not _nearer_neighbour(raws, i, since, until)]
                 out.append({"value": raw.value, "unit": raw.unit, "text": raw.text,
                             "subject": ", ".join(list(dict.fromkeys(own))[:3]),
-                            "period": min(periods)[1] if periods else "", "span": sentence})
+                            "period": min(periods)[1] if periods else opening, "span": sentence})
         return out
 
     def read(self, source: SourceRef, text: str, n: int, lead_in: str = "") -> list[Figure]:

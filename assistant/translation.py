@@ -72,7 +72,7 @@ def check(source: str, rendering: str) -> list[str]:
         problems.append("numbers not in the source: " + ", ".join(added))
     _READER = _READER or FigureReader()
     lowered = rendering.lower()
-    for _, date in _READER.dates(source):
+    for *_, date in _READER.dates(source):
         month = next((w for w in date.split() if w[:1].isupper() and not w[:1].isdigit()), None)
         if month and month.lower() not in lowered:
             problems.append(f"date changed: {date.split(' ', 1)[-1]} is not in the rendering")

@@ -36,6 +36,15 @@ def test_a_clause_without_subject_continues_the_one_before(reader):
     found = _read(reader, "1. 80 Masseprozent bei Glas; ab dem 1. Januar 2022 90 Masseprozent,", "de")
     assert found == [("80 % by weight", "glass", ""), ("90 % by weight", "glass", "from 1 January 2022")]
 
+def test_a_date_between_two_figures_belongs_to_the_nearer_one(reader):
+    # § 16(2) VerpackG: 65 % until 2022, 70 % from 1 January 2022; the date opens the 70.
+    german = _read(reader, "Dabei sind mindestens 65 Prozent und ab dem 1. Januar 2022 70 Prozent dieser "
+                           "Verwertungsquote durch werkstoffliche Verwertung sicherzustellen.", "de")
+    assert [(text, period) for text, _, period in german] == [("65%", ""), ("70%", "from 1 January 2022")]
+    english = _read(reader, "Member States shall recycle 65 % by 31 December 2025 and 70 % by 31 December 2030.", "en")
+    assert [period for *_, period in english] == ["by 31 December 2025", "by 31 December 2030"]
+
+
 
 def test_money_in_digits_and_in_words(reader):
     assert _read(reader, "ein Pfand in Höhe von mindestens 0,25 Euro einschließlich Umsatzsteuer", "de")[0][0] == "EUR 0.25"
@@ -49,14 +58,14 @@ def test_chinese_numerals_ranges_durations_and_dates(reader):
     fine = _read(reader, "拒不改正的，处五十元以上二百元以下罚款。", "zh")
     assert fine[0][0] == "50 to 200 yuan"
     assert _read(reader, "废弃电器电子产品处理的基本数据的保存期限不得少于3年。", "zh")[0][0] == "3 years"
-    assert reader.dates("到2025年，塑料污染治理取得积极进展") == [(0, "by 2025")]
-    assert reader.dates("本法自2009年1月1日起施行。")[0][1] == "from 1 January 2009"
+    assert reader.dates("到2025年，塑料污染治理取得积极进展") == [(0, 6, "by 2025")]
+    assert reader.dates("本法自2009年1月1日起施行。")[0][2] == "from 1 January 2009"
 
 
 def test_dutch_and_english_dates_and_units(reader):
     dutch = _read(reader, "jaarlijks meer dan 50.000 kilogram bedraagt, zendt elk jaar voor 1 augustus 2016 een verslag", "nl")
     assert dutch[0][0] == "50,000 kg"
-    assert reader.dates("per 1 januari 2025 geldt")[0][1] == "from 1 January 2025"
+    assert reader.dates("per 1 januari 2025 geldt")[0][2] == "from 1 January 2025"
     english = _read(reader, "(a) by 31 December 2025, a minimum of 65 % by weight of all packaging waste generated", "en")
     assert english == [("65 % by weight", "packaging waste", "by 31 December 2025")]
     # A regulation's number is no year.
@@ -65,7 +74,7 @@ def test_dutch_and_english_dates_and_units(reader):
     named = _read(reader, "een fiscale eenheid als bedoeld in de Wet op de omzetbelasting 1968 en die eenheid "
                           "jaarlijks meer dan 50.000 kilogram verpakkingen in de handel brengt", "nl")
     assert named[0][0] == "50,000 kg" and named[0][2] == "", named
-    assert reader.dates("nach dem Verpackungsgesetz 2017 ab 2022 und") == [(32, "from 2022")]
+    assert reader.dates("nach dem Verpackungsgesetz 2017 ab 2022 und") == [(32, 39, "from 2022")]
     # Each "N°." item of a Dutch list is its own clause: the glass of item 1 is not item 2's subject.
     items = _read(reader, "1°. 90 gewichtsprocent van glazen verpakkingen, 2°. 75 gewichtsprocent van papieren "
                           "en kartonnen verpakkingen,", "nl")
