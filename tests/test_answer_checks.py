@@ -204,3 +204,12 @@ def test_a_sentence_far_weaker_than_the_best_is_left_out():
     assert len(ExtractiveGenerator(sentence_floor=0.0).select("What recycling targets for 2030?", [], scored)) == 3
     with pytest.raises(ValueError):
         ExtractiveGenerator(sentence_floor=1.0)
+
+
+def test_a_sentence_two_overlapping_chunks_share_is_said_once():
+    shared = "Member States shall ensure that deposit and return systems are set up for beverage bottles."
+    overlapping = [passage(f"Deposit and return systems cover beverage cartons.\n{shared}", 1),
+                   passage(f"{shared}\nDeposit and return systems shall apply to beverage containers up to three litres.", 2)]
+    answer = "".join(ExtractiveGenerator().stream("Which beverage packaging needs deposit and return systems?", overlapping))
+    assert answer.count("are set up for beverage bottles") == 1
+    assert "three litres" in answer

@@ -202,13 +202,15 @@ class ExtractiveGenerator:
         scored = self.scored(question, passages) if scored is None else scored
         chosen: list[tuple[int, int, str]] = []
         per: dict[int, int] = {}
+        seen: set[str] = set()  # neighbouring chunks overlap: a sentence they share is said once
         floor = scored[0][0] * self.sentence_floor if scored else 0.0
         for score, n, position, sentence in scored:
             if score < floor:
                 break
-            if per.get(n, 0) < self.per_passage:
+            if per.get(n, 0) < self.per_passage and " ".join(sentence.split()) not in seen:
                 chosen.append((n, position, sentence))
                 per[n] = per.get(n, 0) + 1
+                seen.add(" ".join(sentence.split()))
             if len(chosen) == self.max_sentences:
                 break
         return [(n, sentence) for n, _, sentence in sorted(chosen)]
@@ -247,7 +249,7 @@ class ExtractiveGenerator:
                 spans.setdefault(figure.n, figure.span)
         elif Asked.of(question).date:  # a date is asked: the chosen sentences' dates, in English
             for n, sentence in chosen:
-                for _, date in self.reader.dates(sentence):
+                for *_, date in self.reader.dates(sentence):
                     if date not in stated.get(n, []):
                         stated.setdefault(n, []).append(date)
         parts = []
