@@ -64,14 +64,15 @@ _CONTENT = frozenset("nvailj")
 _stem = Stemmer.Stemmer("english").stemWord
 _stem_de = Stemmer.Stemmer("german").stemWord
 # Ding's annotations: gender and part of speech {f}, domain and region [jur.] [Dt.], notes (…),
-# spelling variants <…>, abbreviations /VerpackG/.
-_DING_NOTE = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>|/[^/\s]+/")
+# spelling variants <…>, abbreviations /VerpackG/ and lists of them after a space ("height /h; ht/",
+# else Höhe reads 'highness'), not "ownership/property; passage/devolution", which is two senses.
+_DING_NOTE = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>|/[^/\s]+/|(?<=\s)/[^/\s|;]+(?:;\s[^/\s|;]+)+/")
 _DING_TAG = re.compile(r"\[([a-z]+\.)\]")
 _DING_FIELDS = frozenset({"adm.", "jur.", "econ.", "envir.", "constr.", "techn.", "fin.", "pol.", "transp.",
                           "electr.", "chem.", "mach.", "min.", "agr.", "statist.", "phys."})
 _REFERENCE = re.compile(r"\s+(?:\d|[IVX]+\b)")
 _GERMAN_NOUN = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{2,}(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*\b")
-_DING_FORMAT = 1  # raised whenever Ding.parse changes what it keeps, so older caches are not read
+_DING_FORMAT = 2  # raised whenever Ding.parse changes what it keeps, so older caches are not read
 _MIN_COMPOUND = 8  # a shorter German word is hardly two words
 
 

@@ -65,6 +65,8 @@ def test_ding_glosses_a_german_sentence_noun_by_noun():
     # entries the common English rendering wins.
     assert ding.sense("Bau") == "construction" and ding.sense("Geldbuße") == "fine"
     assert ding.sense("Kunststoff") == "plastic"  # a synonym's own tag ([ugs.] "Plaste") marks only it
+    # Abbreviations after a sense are no part of it, listed ones included ("height /h; ht/").
+    assert ding.sense("Höhe") == "height" and ding.sense("Nummer") == "number"
     # A noun before a number is a reference, not content.
     assert ding.gloss("nach Absatz 1 Satz 2 mit einer Geldbuße") == ["fine"]
     many = "Erzeuger, Besitzer, Glas, Kunststoff, Metalle, Holz, Dämmmaterial, Bitumengemische, Beton, Ziegel"
