@@ -90,6 +90,10 @@ _CN_DATE = re.compile(r"(到|至|自|从|于)?([〇零一二三四五六七八�
 _ITEM_MARK = r"(?:\(?[a-z0-9]{1,3}[.)°]+|\([A-Z]\))"
 _CLAUSE = re.compile(rf";|；|。|\n|(?<=\D),\s(?={_ITEM_MARK}\s)")
 LIST_ITEM = re.compile(rf"^\s*(?:{_ITEM_MARK}|[（(][一二三四五六七八九十]+[）)]|\d+°\.?)\s")
+# Words that point back to what the sentence before named: "dieser Verwertungsquote", "davon",
+# "of which", "thereof", "daarvan", "其中", "上述".
+_BACK_REFERENCE = re.compile(r"\b(?:dieser|dieses|diesen|davon|hiervon|dabei|of which|thereof|of this|daarvan|"
+                             r"hiervan|daarbij)\b|其中|上述", re.I)
 # A number right after these is a reference, not a figure: "§ 16", "Absatz 3", "Article 5(2)".
 _REFERENCE = re.compile(r"(?:§§?|Art\.|Artikel|Article|Articles|artikel|Absatz|Absätze|Abs\.|Nummer|Nr\.|No\.|lid|onderdeel|"
                         r"Anlage|Annex|Bijlage|paragraph|point|Satz|Kapitel|Chapter|Section|Regulation|Directive|Richtlinie|"
@@ -303,12 +307,15 @@ class FigureReader:
                 if not m.group(0)[:1].islower() or language != "de" or m.group(0).islower()]
 
     # -- sentences and passages -----------------------------------------------------------
-    def read_sentence(self, sentence: str, language: str, lead_in: str = "") -> list[dict]:
-        """Figures of one sentence as dicts (value, unit, text, subject, period, span)."""
+    def read_sentence(self, sentence: str, language: str, lead_in: str = "", before: str = "") -> list[dict]:
+        """Figures of one sentence as dicts (value, unit, text, subject, period, span). ``before``
+        is the sentence before it: one that points back to it ("Dabei sind … 70 Prozent dieser
+        Verwertungsquote", "of which", "其中") is about what that one names."""
         out: list[dict] = []
         offset = 0
         # A clause that names no subject continues the one before ("… bei Glas; ab 2022 90 %").
-        previous = [t for _, t in self.subjects(lead_in, language) if t not in MEASURES]
+        context = lead_in or (before if _BACK_REFERENCE.search(sentence) else "")
+        previous = [t for _, t in self.subjects(context, language) if t not in MEASURES]
         for clause in _CLAUSE.split(sentence):
             start = sentence.find(clause, offset)
             offset = max(offset, start + len(clause))
@@ -343,15 +350,16 @@ class FigureReader:
                             "period": min(periods)[1] if periods else opening, "span": sentence})
         return out
 
-    def read(self, source: SourceRef, text: str, n: int, lead_in: str = "") -> list[Figure]:
+    def read(self, source: SourceRef, text: str, n: int, lead_in: str = "", before: str = "") -> list[Figure]:
         """Every figure of ``text`` (a passage of ``source``, or a quote from it), cited as ``[n]``;
         a figure whose English rendering names a number its span lacks is left out. ``lead_in``
-        is the list lead-in ``text`` continues when it begins inside a list (see :func:`open_list`)."""
+        is the list lead-in ``text`` continues when it begins inside a list (see :func:`open_list`);
+        ``before`` the sentence before ``text``, when it is a quote."""
         figures: list[Figure] = []
         for sentence in sentences(text):
             context = lead_in if LIST_ITEM.match(sentence) else ""
             exact = locate(sentence, text) or sentence  # the span as the source writes it, line breaks and all
-            for found in self.read_sentence(sentence, source.language, context):
+            for found in self.read_sentence(sentence, source.language, context, before):
                 found["span"] = exact
                 figure = Figure(n=n, chunk_id=source.chunk_id, doc_id=source.doc_id,
                                 jurisdiction=source.jurisdiction, section=source.section,
@@ -359,6 +367,7 @@ class FigureReader:
                 if holds(figure):
                     figures.append(figure)
             lead_in = _lead_in_after(lead_in, sentence)
+            before = sentence
         return figures
 
 

@@ -46,6 +46,16 @@ def test_a_date_between_two_figures_belongs_to_the_nearer_one(reader):
 
 
 
+def test_a_sentence_pointing_back_takes_the_subject_of_the_one_before(reader):
+    before = "Kunststoffe sind zu mindestens 90 Masseprozent einer Verwertung zuzuführen."
+    share = "Dabei sind ab dem 1. Januar 2022 70 Prozent dieser Verwertungsquote durch werkstoffliche Verwertung sicherzustellen."
+    assert reader.read_sentence(share, "de", before=before)[0]["subject"] == "plastic"
+    assert reader.read_sentence("Ab 2022 sind 70 Prozent sicherzustellen.", "de",
+                                before=before)[0]["subject"] == ""  # no pointer back, no carry
+    source = SourceRef(chunk_id="c", doc_id="d", file="d.md", title="t", jurisdiction="DE", year=2017, language="de")
+    assert [f.subject for f in reader.read(source, f"{before} {share}", 1)] == ["plastic", "plastic"]
+
+
 def test_money_in_digits_and_in_words(reader):
     assert _read(reader, "ein Pfand in Höhe von mindestens 0,25 Euro einschließlich Umsatzsteuer", "de")[0][0] == "EUR 0.25"
     fine = _read(reader, "kann mit einer Geldbuße bis zu zweihunderttausend Euro geahndet werden", "de")

@@ -230,7 +230,8 @@ class ExtractiveGenerator:
                 break  # a sentence far weaker than the best one states figures nobody asked for
             passage = passages[n - 1]
             split = units_of.setdefault(n, _units(passage.text, bool(passage.lead_in)))
-            for figure in self.reader.read(passage, unit, n, _continues(passage, split, position)):
+            before = split[position - 1] if position else ""
+            for figure in self.reader.read(passage, unit, n, _continues(passage, split, position), before):
                 found.append(figure)
                 unit_of.setdefault((n, figure.span), unit)
         ranked = rank(found, question, self.glossary, self.lead_figures)
