@@ -44,6 +44,8 @@ _UNITS_AFTER = [
     (r"Monaten|Monate|maanden|months?", "months"),
     (r"Tagen|Tage|dagen|days?", "days"),
 ]
+# A unit word where it stands alone: the figures state it in English, a gloss need not ("earth percentage").
+UNIT_WORD = re.compile(r"(?<!\w)(?:" + "|".join(p for p, _ in _UNITS_AFTER) + r")(?!\w)")
 _UNIT_AFTER = re.compile(_NUM + r"\s?(" + "|".join(f"(?:{p})" for p, _ in _UNITS_AFTER) + r")(?!\w)")
 _CURRENCY_BEFORE = re.compile(r"(EUR|€|USD|US\$|S\$|SGD|\$|£|GBP|¥|RMB|CNY)\s?" + _NUM)
 _CURRENCY = {"€": "EUR", "US$": "USD", "$": "USD", "S$": "SGD", "£": "GBP", "¥": "yuan", "RMB": "yuan", "CNY": "yuan"}

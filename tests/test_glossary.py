@@ -108,6 +108,9 @@ def test_extractive_gloss_adds_dictionary_senses_for_chinese_and_german():
     assert ExtractiveGenerator(Glossary.load(dictionary=False)).gloss("利用秸秆", "zh") == ""
     assert "brick" in gen.gloss("Beton, Ziegel, Fliesen und Keramik", "de")
     assert gen.gloss("Beton, Ziegel", "nl") == ""  # no Dutch dictionary
+    # Units are the figures' to state in English: "Masseprozent" is no 'earth percentage'.
+    unit = gen.gloss("mindestens 65 Masseprozent der Verpackungsabfälle und 0,25 Euro Pfand", "de")
+    assert "percentage" not in unit and "euro" not in unit and "packaging waste" in unit
 
 
 def test_dictionary_layer_covers_only_what_the_glossary_lacks():

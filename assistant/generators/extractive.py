@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from assistant import jurisdictions as jur
-from assistant.figures import LIST_ITEM, MEASURES, FigureReader, rank
+from assistant.figures import LIST_ITEM, MEASURES, UNIT_WORD, FigureReader, rank
 from assistant.query_expansion import Glossary
 from assistant.text import (asked_term, asks_for_definition, asks_for_figure, chinese_numeral, defined_term, defines,
                             locate, numbers, sentences)
@@ -326,7 +326,7 @@ class ExtractiveGenerator:
                 named.append(term)
         dictionary = self.glossary.dictionary_for(language)
         if dictionary is not None and self.gloss_words:
-            named += [w for w in dictionary.gloss(sentence, self.gloss_words)
+            named += [w for w in dictionary.gloss(UNIT_WORD.sub(" ", sentence), self.gloss_words)
                       if not any(w in t or t in w for t in named)]
         return ", ".join(named)
 
