@@ -29,8 +29,12 @@ import csv
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from assistant import jurisdictions as jur
 from assistant.lexicon import Cedict, Ding
 from assistant.text import terms
 from indexer.analysis import _STOPWORDS
@@ -41,6 +45,15 @@ LANGUAGES = ("de", "zh", "nl")
 DICTIONARY_HEADWORDS = 3  # per English term; chosen on the dev split (1-6 tried)
 GERMAN_HEADWORDS = 2  # per English term through Ding; chosen on the dev split (1-3 tried)
 _WORD = re.compile(r"[a-z][a-z-]+|\|")
+
+
+@lru_cache(maxsize=4096)
+def _translatable(word: str) -> bool:
+    """Whether the dictionaries should translate an English query word: not a function or
+    question word (scikit-learn's English stop list as well as the index's: "what" -> 什么 is
+    noise in a Chinese query) nor the name of a jurisdiction ("Chinese" -> 语文; the
+    jurisdiction filter and fusion handle those)."""
+    return len(word) > 2 and word not in _STOPWORDS and word not in ENGLISH_STOP_WORDS and not jur.mentioned(word)
 
 
 @dataclass(frozen=True)
@@ -132,7 +145,7 @@ class Glossary:
         text = query.lower()
         for term in found:
             text = re.sub(rf"(?<!\w){re.escape(term)}(?:s|es)?(?!\w)", " | ", text)
-        words = [w if w not in _STOPWORDS and len(w) > 2 else "|" for w in _WORD.findall(text)]
+        words = [w if _translatable(w) else "|" for w in _WORD.findall(text)]
         pairs = [f"{a} {b}" for a, b in zip(words, words[1:]) if "|" not in (a, b)]
         return pairs + [w for w in words if w != "|"]
 

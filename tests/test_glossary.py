@@ -121,6 +121,12 @@ def test_dictionary_layer_covers_only_what_the_glossary_lacks():
     assert layered.translations("packaging")["de"] == plain.translations("packaging")["de"]
 
 
+def test_question_words_and_jurisdiction_names_are_not_translated():
+    zh = Glossary.load(dictionary=True).translations("What does the Chinese law say about bottles?")["zh"].split()
+    assert "瓶子" in zh
+    assert not {"什么", "语文", "中国籍"} & set(zh)  # "what", "Chinese" (the language)
+
+
 def test_untranslated_share_counts_the_words_no_translation_reaches():
     plain, layered = Glossary.load(dictionary=False), Glossary.load(dictionary=True)
     # The glossary translates "batteries" into all three and "bottles" into German and Dutch;
