@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from assistant import jurisdictions as jur
-from assistant.figures import FigureReader, rank
+from assistant.figures import FigureReader, asked_kinds, rank
 from assistant.followup import rewrite
 from assistant.generators.base import INSUFFICIENT, Generator
 from assistant.generators.extractive import Asked, ExtractiveGenerator
@@ -135,7 +135,12 @@ class Assistant:
                                    search_query, filters, hits, base)
             yield StreamEvent("answer", answer=answer.model_copy(update={"generator": gen.name, "notes": notes}))
             return
-        if asks_for_figure(search_query) and not numbers(checked.text):
+        figures = self.figures(search_query, checked, sources)
+        # An asked amount is stated when the answer states a figure read from its cited passage
+        # (a value with its unit); an article number or a list mark in a quote is none. An asked
+        # date, year or count ("how many steps") is any number of the answer's.
+        unitless = Asked.of(search_query).date or "count" in asked_kinds(search_query)
+        if asks_for_figure(search_query) and not (figures or (unitless and numbers(checked.text))):
             answer = self._refusal("the retrieved passages give no figure for what is asked",
                                    search_query, filters, hits, base)
             yield StreamEvent("answer", answer=answer.model_copy(update={"generator": gen.name, "notes": notes}))
@@ -150,7 +155,7 @@ class Assistant:
             text += f" (The indexed documents contain nothing from {names}.)"
         yield StreamEvent("answer", answer=Answer(
             answer=text, refused=False, citations=checked.citations, notes=notes, generator=gen.name,
-            figures=self.figures(search_query, checked, sources), **base,
+            figures=figures, **base,
         ))
 
     def render_quotes(self, model, citations: list[Citation]) -> list[Citation]:

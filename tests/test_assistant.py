@@ -133,6 +133,17 @@ def test_question_about_an_uncovered_country_is_refused(bot):
     assert "Japan" in answer.answer and "Nearby topics the corpus does cover" in answer.answer
 
 
+def test_an_asked_amount_that_only_article_numbers_answer_is_refused(bot):
+    # The WEEE regulation's quotes hold article numbers ("第七条"), no fee per television set.
+    answer = bot.ask("How much does a Chinese manufacturer pay into the WEEE treatment fund for each television "
+                     "set sold?", generator="extractive")
+    assert answer.refused and "no figure for what is asked" in answer.answer
+    # A count needs no unit: "10 steps" answers "how many steps".
+    counted = bot.ask("Into how many steps do Zhong and Zvarych divide the circular economy benchmarking "
+                      "management process?", generator="extractive")
+    assert not counted.refused and "10" in counted.answer
+
+
 def test_follow_up_is_rewritten_with_the_history(bot):
     first = bot.ask(QUOTA_QUESTION, generator="extractive")
     follow = bot.ask("And what about China?", history=[Turn(question=QUOTA_QUESTION, answer=first.answer)],
