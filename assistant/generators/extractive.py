@@ -207,10 +207,11 @@ class ExtractiveGenerator:
         for score, n, position, sentence in scored:
             if score < floor:
                 break
-            if per.get(n, 0) < self.per_passage and " ".join(sentence.split()) not in seen:
+            said = " ".join(sentence.split())
+            if per.get(n, 0) < self.per_passage and said not in seen:
                 chosen.append((n, position, sentence))
                 per[n] = per.get(n, 0) + 1
-                seen.add(" ".join(sentence.split()))
+                seen.add(said)
             if len(chosen) == self.max_sentences:
                 break
         return [(n, sentence) for n, _, sentence in sorted(chosen)]
