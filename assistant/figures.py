@@ -92,10 +92,12 @@ _CN_DATE = re.compile(r"(到|至|自|从|于)?([〇零一二三四五六七八�
 _ITEM_MARK = r"(?:\(?[a-z0-9]{1,3}[.)°]+|\([A-Z]\))"
 _CLAUSE = re.compile(rf";|；|。|\n|(?<=\D),\s(?={_ITEM_MARK}\s)")
 LIST_ITEM = re.compile(rf"^\s*(?:{_ITEM_MARK}|[（(][一二三四五六七八九十]+[）)]|\d+°\.?)\s")
-# Words that point back to what the sentence before named: "dieser Verwertungsquote", "davon",
-# "of which", "thereof", "daarvan", "其中", "上述".
-_BACK_REFERENCE = re.compile(r"\b(?:dieser|dieses|diesen|davon|hiervon|dabei|of which|thereof|of this|daarvan|"
-                             r"hiervan|daarbij)\b|其中|上述", re.I)
+# Words that point back to what the sentence before named: "of which", "davon", "daarvan", "其中",
+# or a demonstrative before a measure ("dieser Verwertungsquote", "this target"); not one before a
+# law's name ("im Sinne dieses Gesetzes", "of this Regulation"), which laws write everywhere.
+_BACK_REFERENCE = re.compile(r"\b(?:of which|thereof|davon|hiervon|daarvan|hiervan)\b|其中|"
+                             r"\b(?:dieser|dieses|diesen|this|these|deze|dit)\s+\w*(?:quote|quota|anteil|rate|share|"
+                             r"percentage|target|ziel|doelstelling)", re.I)
 # A number right after these is a reference, not a figure: "§ 16", "Absatz 3", "Article 5(2)".
 _REFERENCE = re.compile(r"(?:§§?|Art\.|Artikel|Article|Articles|artikel|Absatz|Absätze|Abs\.|Nummer|Nr\.|No\.|lid|onderdeel|"
                         r"Anlage|Annex|Bijlage|paragraph|point|Satz|Kapitel|Chapter|Section|Regulation|Directive|Richtlinie|"

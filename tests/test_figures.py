@@ -52,6 +52,9 @@ def test_a_sentence_pointing_back_takes_the_subject_of_the_one_before(reader):
     assert reader.read_sentence(share, "de", before=before)[0]["subject"] == "plastic"
     assert reader.read_sentence("Ab 2022 sind 70 Prozent sicherzustellen.", "de",
                                 before=before)[0]["subject"] == ""  # no pointer back, no carry
+    # A demonstrative before the law's name points at the law, not at the sentence before.
+    assert reader.read_sentence("Ab 2022 sind 70 Prozent im Sinne dieses Gesetzes sicherzustellen.", "de",
+                                before=before)[0]["subject"] == ""
     source = SourceRef(chunk_id="c", doc_id="d", file="d.md", title="t", jurisdiction="DE", year=2017, language="de")
     assert [f.subject for f in reader.read(source, f"{before} {share}", 1)] == ["plastic", "plastic"]
 
