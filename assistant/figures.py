@@ -320,6 +320,9 @@ class FigureReader:
         # A clause that names no subject continues the one before ("… bei Glas; ab 2022 90 %").
         context = lead_in or (before if _BACK_REFERENCE.search(sentence) else "")
         previous = [t for _, t in self.subjects(context, language) if t not in MEASURES]
+        # A list's items take the period their lead-in sets, the one nearest the list.
+        lead_dates = self.dates(lead_in) if lead_in else []
+        opened = lead_dates[-1][2] if lead_dates else ""
         for clause in _CLAUSE.split(sentence):
             start = sentence.find(clause, offset)
             offset = max(offset, start + len(clause))
@@ -327,8 +330,6 @@ class FigureReader:
             if not raws:
                 continue
             dates = self.dates(clause)
-            # A list's items take the period their lead-in sets, the one nearest the list.
-            opening = next((d for *_, d in reversed(self.dates(lead_in))), "") if lead_in and not dates else ""
             # The unit is no subject ("Masseprozent", "by weight"): terms inside a figure are skipped.
             named = [(p, t) for p, t in self.subjects(clause, language)
                      if not any(r.start <= p < r.end for r in raws) and t not in MEASURES]
@@ -351,7 +352,7 @@ class FigureReader:
                            if not raw.start <= since < raw.end and not _nearer_neighbour(raws, i, since, until)]
                 out.append({"value": raw.value, "unit": raw.unit, "text": raw.text,
                             "subject": ", ".join(list(dict.fromkeys(own))[:3]),
-                            "period": min(periods)[1] if periods else opening, "span": sentence})
+                            "period": min(periods)[1] if periods else "" if dates else opened, "span": sentence})
         return out
 
     def read(self, source: SourceRef, text: str, n: int, lead_in: str = "", before: str = "") -> list[Figure]:
