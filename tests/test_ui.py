@@ -294,7 +294,10 @@ def test_plan_renders_fits_and_downloads_as_docx(page, tmp_path):
 
 def test_compare_fits_and_downloads_as_csv_and_xlsx(page, tmp_path):
     page.get_by_role("tab", name="Compare").click()
-    page.get_by_label("Jurisdictions").fill("DE,NL,CN,JP")
+    # By id: the chat filters also hold a "Jurisdictions" field, which a fill made while the tab mounts could reach.
+    field = page.locator("#compare-jurisdictions textarea, #compare-jurisdictions input")
+    field.fill("DE,NL,CN,JP")
+    expect(field).to_have_value("DE,NL,CN,JP")
     page.click("#compare")
     table = page.locator("#compare-md table")
     expect(table).to_contain_text("Germany", timeout=120000)

@@ -436,7 +436,7 @@ def build_ui(snapshots: IndexSnapshots, docs: DocumentService, settings: Setting
         with gr.Tab("Compare"):
             with gr.Row():
                 criterion = gr.Textbox("recycling targets for plastic packaging", label="Criterion")
-                cmp_jurs = gr.Textbox("DE,NL,CN,EU", label="Jurisdictions")
+                cmp_jurs = gr.Textbox("DE,NL,CN,EU", label="Jurisdictions to compare", elem_id="compare-jurisdictions")
                 columns = gr.Textbox("", label="Sub-criteria as columns (optional)")
             cmp_btn = gr.Button("Compare", variant="primary", elem_id="compare")
             cmp_files = gr.File(label="Download (CSV, Markdown, JSON)", file_count="multiple", elem_id="compare-files")
