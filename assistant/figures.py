@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.query_expansion import Glossary
-from assistant.text import YEAR, canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
+from assistant.text import WORD_UNITS, YEAR, canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
 from circularbench.types import Figure, SourceRef
 
 _NUM = r"(?<![A-Za-z0-9_.,])((?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|\d+))(?:[.,](\d+))?(?![A-Za-z0-9_])"
@@ -42,6 +42,8 @@ _UNITS_AFTER = [
     (r"kWh", "kWh"),
     (r"Jahren|Jahre|jaar|years?", "years"),
     (r"Monaten|Monate|maanden|months?", "months"),
+    (r"Wochen|weken|weeks?", "weeks"),
+    (r"Werktagen|Werktage|werkdagen|working days?", "working days"),
     (r"Tagen|Tage|dagen|days?", "days"),
 ]
 # A unit word where it stands alone: the figures state it in English, a gloss need not ("earth percentage").
@@ -58,7 +60,7 @@ _CONNECTOR = re.compile(r"^(?:und|and|en|sowie|or|oder|,)$|,$", re.I)
 # mass. The counted thing (up to six words) is part of what the English shows.
 _PER_HEAD = re.compile(_NUM + r"\s+((?:[^\W\d]+[ -]){0,5}[^\W\d]+)\s+(?:per (?:capita|person|inhabitant)|"
                        r"pro (?:Kopf|Einwohner(?:in)?)|per (?:inwoner|hoofd))\b")
-_WORD_BEFORE_UNIT = re.compile(r"\b([a-zäöüß]{3,40})\s+(Euro|euro|Prozent|procent)\b")
+_WORD_BEFORE_UNIT = re.compile(rf"\b([a-zäöüß]{{3,40}})\s+({WORD_UNITS})\b")
 _CN_UNITS = {"元": "yuan", "万元": "yuan", "亿元": "yuan", "吨": "t", "万吨": "t", "年": "years", "个月": "months",
              "日": "days", "天": "days", "%": "%", "公斤": "kg", "千克": "kg"}
 _CN_SCALE = {"万元": 10_000, "亿元": 100_000_000, "万吨": 10_000}
@@ -104,7 +106,9 @@ _REFERENCE = re.compile(r"(?:§§?|Art\.|Artikel|Article|Articles|artikel|Absatz
                         r"Verordnung|\(EU\)|\(EG\)|\(EC\)|Nos?\.)\s*$", re.I)
 
 
-_ASKS_DURATION = re.compile(r"\b(how long|period|years?|months?|days?|duration|retain|keep)\b", re.I)
+_ASKS_DURATION = re.compile(r"\b(how (?:long|often|quickly|soon)|period|years?|months?|weeks?|days?|duration|retain|keep)\b",
+                            re.I)
+_DURATIONS = ("years", "months", "weeks", "working days", "days")
 # What kind of quantity a question asks for, by the English words that name it, and the units
 # of each kind. A question asking for shares wants percentages, not the capacity threshold
 # ("2 kWh") that stands in the same sentence; one asking for a fine wants money.
@@ -248,9 +252,9 @@ class FigureReader:
                 value = canonical(m.group(1), m.group(2) or "")
                 add(_Raw(value, "per capita", f"{_thousands(value)} {m.group(3)} per capita", m.start(), m.end()))
         for m in _WORD_BEFORE_UNIT.finditer(clause):
-            number = word_number(m.group(1), "nl" if language == "nl" else "de")
+            number = word_number(m.group(1), language if language in ("nl", "en") else "de")
             if number is not None:
-                unit = "EUR" if m.group(2).lower() == "euro" else "%"
+                unit = next((shown for pattern, shown in _UNITS_AFTER if re.fullmatch(pattern, m.group(2))), "")
                 add(_Raw(str(number), unit, _render(str(number), unit), m.start(), m.end()))
         return sorted(found, key=lambda r: r.start)
 
@@ -416,7 +420,7 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     asked = {t for t in glossary.entries if re.search(rf"(?<!\w){re.escape(t)}(?:s|es)?(?!\w)", lowered)}
     wanted = glossary.expanded_terms(question)
     if not _ASKS_DURATION.search(question):
-        figures = [f for f in figures if f.unit not in ("years", "months", "days")]
+        figures = [f for f in figures if f.unit not in _DURATIONS]
     kinds = asked_kinds(question)
     if kinds and (fitting := [f for f in figures if _KIND_OF_UNIT.get(f.unit) in kinds]):
         figures = fitting

@@ -61,8 +61,12 @@ def canonical(whole: str, frac: str = "") -> str:
 _CN_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
 _CN_DIGITS = "".join(_CN_DIGIT_VALUE)
 _CN_NUMERAL = re.compile(rf"(百分之|第)?([{_CN_DIGITS}十百千万亿]+)(?(1)|(?=元|万元|亿元|吨|万吨|年|个月|日|天|倍|公斤|千克|条|款|项|小时|%))")
+# Units a number word may stand before, in German, Dutch and English: laws write durations and
+# small amounts in words ("mindestens drei Jahre", "zes maanden", "within three years").
+WORD_UNITS = (r"Euro|EUR|euro|Prozent|procent|per ?cent|percent|Jahren|Jahre|jaar|years?|Monaten|Monate|maanden|"
+              r"months?|Wochen|weken|weeks?|Werktagen|Werktage|werkdagen|working days?|Tagen|Tage|dagen|days?")
 # Number words before a unit: "bis zu zweihunderttausend Euro", "vijftigduizend euro".
-_WORD_NUMBER = re.compile(r"\b([a-zäöüß]{3,40})\s+(?=(?:Euro|EUR|euro|Prozent|procent|Jahren?|jaar|Monaten?|maanden|Tagen?|dagen)\b)")
+_WORD_NUMBER = re.compile(rf"\b([a-zäöüß]{{3,40}})\s+(?=(?:{WORD_UNITS})\b)")
 
 
 def chinese_numeral(run: str) -> int | None:
@@ -78,7 +82,7 @@ def chinese_numeral(run: str) -> int | None:
 
 
 def word_number(word: str, language: str) -> int | None:
-    """A German or Dutch number word as an integer ('zweihunderttausend' -> 200000), else None."""
+    """A German, Dutch or English number word as an integer ('zweihunderttausend' -> 200000), else None."""
     from text_to_num import text2num
 
     try:
@@ -89,7 +93,7 @@ def word_number(word: str, language: str) -> int | None:
 
 def numbers(text: str) -> set[str]:
     """Numbers in canonical form: thousands separators dropped, decimal comma as a point;
-    Chinese numerals that measure something and German/Dutch number words before a unit too.
+    Chinese numerals that measure something and German/Dutch/English number words before a unit too.
 
     Citation markers ``[n]`` are not numbers of the text and are ignored.
     """
@@ -100,7 +104,7 @@ def numbers(text: str) -> set[str]:
             if (value := chinese_numeral(run)) is not None:
                 out.add(str(value))
     for word in _WORD_NUMBER.findall(text):
-        for language in ("de", "nl"):
+        for language in ("de", "nl", "en"):
             if (value := word_number(word, language)) is not None:
                 out.add(str(value))
                 break

@@ -67,6 +67,17 @@ def test_money_in_digits_and_in_words(reader):
     assert [t for t, _, _ in _read(reader, "Absatz 1 Nummer 3, 4, 12 mit einer Geldbuße bis zu 200 Euro", "de")] == ["EUR 200"]
 
 
+def test_durations_in_words_and_working_days(reader):
+    # KrWG § 49: laws write short durations in words; BattG § 7 counts working days.
+    kept = _read(reader, "die Erzeuger mindestens drei Jahre, die Beförderer mindestens zwölf Monate", "de")
+    assert [t for t, _, _ in kept] == ["3 years", "12 months"]
+    assert _read(reader, "innerhalb von 15 Werktagen unentgeltlich abholt", "de")[0][0] == "15 working days"
+    assert _read(reader, "binnen zes weken na de aanvraag", "nl")[0][0] == "6 weeks"
+    assert _read(reader, "within three years of that date", "en")[0][0] == "3 years"
+    # The checks read the same words: a figure "3 years" holds in "drei Jahre".
+    assert {"3", "12", "6"} <= numbers("mindestens drei Jahre, zwölf Monate, binnen zes weken")
+
+
 def test_chinese_numerals_ranges_durations_and_dates(reader):
     fine = _read(reader, "拒不改正的，处五十元以上二百元以下罚款。", "zh")
     assert fine[0][0] == "50 to 200 yuan"
