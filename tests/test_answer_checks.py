@@ -213,3 +213,14 @@ def test_a_sentence_two_overlapping_chunks_share_is_said_once():
     answer = "".join(ExtractiveGenerator().stream("Which beverage packaging needs deposit and return systems?", overlapping))
     assert answer.count("are set up for beverage bottles") == 1
     assert "three litres" in answer
+
+
+def test_when_a_law_applies_from_is_answered_from_its_commencement_sentence():
+    # ELV Measures Art. 28: the commencement sentence shares no word with the question and is short.
+    text = ("第二十八条 本办法自2019年6月1日起施行。2001年6月16日国务院公布的《报废汽车回收管理办法》同时废止。")
+    answer = "".join(ExtractiveGenerator().stream("When did the end-of-life vehicle measures take effect?",
+                                                  [passage(text, 1, "zh")]))
+    assert answer.startswith("Germany, § 1: from 1 June 2019") and "本办法自2019年6月1日起施行" in answer
+    german = passage("Dieses Gesetz tritt am 1. Januar 2019 in Kraft. Die Hersteller haben Verpackungen zu registrieren.", 2, "de")
+    answer = "".join(ExtractiveGenerator().stream("Since when is the law in force?", [german]))
+    assert answer.startswith("Germany, § 2: 1 January 2019") and "registrieren" not in answer

@@ -40,6 +40,13 @@ _ASKS_AMOUNT = re.compile(r"\b(targets?|quotas?|deadlines?|fines?|penalt(?:y|ies
                           r"minimum|maximum|thresholds?|fees?|levels?|how (?:much|many|high|long|large))\b", re.I)
 _ASKS_DATE = re.compile(r"^(?:by |since |until |from )?when\b|\b(by when|since when|until when|deadline|what date|"
                         r"which date|from what date|what year|which year|in force|effective)\b", re.I)
+# When a law applies from: asked in English, stated in each law's own formula. The sentence that
+# states it ("本办法自2019年6月1日起施行") often shares no word with the question.
+_ASKS_COMMENCEMENT = re.compile(r"\b(take|takes|took|taken|come|comes|came) (?:into )?(?:effect|force)\b|\b(?:enter|entered|"
+                                r"enters) into force|\bin force\b|\bapply from\b|\bapplies from\b|\bsince when\b|"
+                                r"\bcommence", re.I)
+_COMMENCES = re.compile(r"\b(?:enter|enters|entered) into force|\b(?:take|takes) effect|\bshall apply from|"
+                        r"\bin Kraft\b|\bInkrafttreten|\bin werking\b|\binwerkingtreding|起施行|起生效", re.I)
 # Title blocks and author lines: mostly capitalised words, an e-mail, "et al.".
 _BYLINE = re.compile(r"@|\bet al\.|\bUniversity\b|\bISBN\b|\bdoi\b", re.I)
 _CN_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇]+)条")
@@ -53,11 +60,14 @@ class Asked:
     figure: bool
     date: bool
     definition: bool
+    commencement: bool = False  # when a law or rule applies from
 
     @classmethod
     def of(cls, question: str) -> "Asked":
+        commencement = bool(_ASKS_COMMENCEMENT.search(question))
         return cls(figure=asks_for_figure(question) or bool(_ASKS_AMOUNT.search(question)),
-                   date=bool(_ASKS_DATE.search(question)), definition=asks_for_definition(question))
+                   date=commencement or bool(_ASKS_DATE.search(question)), definition=asks_for_definition(question),
+                   commencement=commencement)
 
 
 def _units(text: str, continuing: bool = False) -> list[str]:
@@ -165,7 +175,8 @@ class ExtractiveGenerator:
             wanted = wanted_by_language.get(passage.language, wanted_by_language["en"])
             for position, sentence in enumerate(units):
                 # A heading ("§ 1 Abfallwirtschaftliche Ziele") names a topic but says nothing.
-                if not 25 <= len(sentence) <= 900 or (len(sentence) < 80 and not sentence.endswith(_ENDS)
+                # A Chinese character says about what a word does: "本办法自2019年6月1日起施行。" is whole.
+                if not (10 if passage.language == "zh" else 25) <= len(sentence) <= 900 or (len(sentence) < 80 and not sentence.endswith(_ENDS)
                                                       and not LIST_ITEM.match(sentence)):
                     continue
                 if _title_like(sentence, passage.language) or (_ARTICLE_HEADING.match(sentence)
@@ -175,6 +186,9 @@ class ExtractiveGenerator:
                 context = _continues(passage, units, position)
                 # A list item is about what its lead-in names, even when that stood in the chunk before.
                 matched = _matched(tokens | set(analyze(context, passage.language)), wanted, passage.language)
+                commences = asked.commencement and bool(_COMMENCES.search(sentence))
+                if commences:
+                    matched += 1
                 if matched == 0:
                     continue
                 score = matched / math.sqrt(len(tokens) + 4) / math.sqrt(rank_)
@@ -186,8 +200,8 @@ class ExtractiveGenerator:
                     # A definitions article defines many terms: one of another term is no answer.
                     defined = defined_term(sentence) if term and passage.language == "en" else ""
                     score *= 0.5 if defined and not term <= set(analyze(defined, "en")) else 1.6
-                if question_numbers & numbers(sentence):
-                    score *= 2  # "step 5", "Article 13", "2030": the number the question names
+                if question_numbers & numbers(sentence) or commences:
+                    score *= 2  # "step 5", "Article 13", "2030": the number the question names; when it applies
                 if (position == len(units) - 1 and not sentence.endswith(_ENDS)) or (
                         position == 0 and sentence[:1].islower() and not LIST_ITEM.match(sentence)):
                     score *= 0.6  # cut off where the chunk ends or begins
