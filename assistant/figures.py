@@ -22,29 +22,27 @@ import re
 from dataclasses import dataclass
 
 from assistant.query_expansion import Glossary
-from assistant.text import WORD_UNITS, YEAR, canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
+from assistant.text import WORD_UNIT_TABLE, WORD_UNITS, YEAR, canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
 from circularbench.types import Figure, SourceRef
 
 _NUM = r"(?<![A-Za-z0-9_.,])((?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|\d+))(?:[.,](\d+))?(?![A-Za-z0-9_])"
 _CN_NUM = r"([〇零一二两三四五六七八九十百千万亿]+|\d+(?:\.\d+)?)"
 
-# Unit words after a number, per meaning; the first group of each is what the English shows.
+# Unit words after a number, per meaning; the first group of each is what the English shows. The
+# words a number may also be spelled out before (text.WORD_UNIT_TABLE) are that table's.
+_WORD_UNIT = {shown: pattern for pattern, shown in WORD_UNIT_TABLE}
 _UNITS_AFTER = [
     (r"(?:Masse|Gewichts)prozent|gewichts?procent|massaprocent|% by weight|per ?cent by weight|percent by weight",
      "% by weight"),
-    (r"%|Prozent|procent|per ?cent|percent", "%"),
-    (r"Euro|EUR|euro|€", "EUR"),
+    (rf"%|{_WORD_UNIT['%']}", "%"),
+    (rf"{_WORD_UNIT['EUR']}|€", "EUR"),
     (r"Cent|cent", "cent"),
     (r"Kilogramm|kilogram|kilograms|kg", "kg"),
     (r"Tonnen|tonnes|tons|ton|t(?=\s)", "t"),
     (r"ppm", "ppm"),
     (r"mg/kg", "mg/kg"),
     (r"kWh", "kWh"),
-    (r"Jahren|Jahre|jaar|years?", "years"),
-    (r"Monaten|Monate|maanden|months?", "months"),
-    (r"Wochen|weken|weeks?", "weeks"),
-    (r"Werktagen|Werktage|werkdagen|working days?", "working days"),
-    (r"Tagen|Tage|dagen|days?", "days"),
+    *((pattern, shown) for pattern, shown in WORD_UNIT_TABLE if shown not in ("%", "EUR")),
 ]
 # A unit word where it stands alone: the figures state it in English, a gloss need not ("earth percentage").
 UNIT_WORD = re.compile(r"(?<!\w)(?:" + "|".join(p for p, _ in _UNITS_AFTER) + r")(?!\w)")
@@ -165,6 +163,11 @@ def _thousands(value: str) -> str:
     return f"{int(whole):,}" + (f".{frac}" if frac else "")
 
 
+def _shown(unit_word: str) -> str:
+    """The English unit of a unit word the figure patterns matched ("Werktagen" -> 'working days')."""
+    return next(shown for pattern, shown in _UNITS_AFTER if re.fullmatch(pattern, unit_word))
+
+
 def _render(value: str, unit: str) -> str:
     if unit in ("EUR", "USD", "SGD", "GBP"):
         return f"{unit} {_thousands(value)}"
@@ -233,7 +236,7 @@ class FigureReader:
             if _REFERENCE.search(clause[: m.start()]):
                 continue
             value = canonical(m.group(1), m.group(2) or "")
-            unit = next(shown for pattern, shown in _UNITS_AFTER if re.fullmatch(pattern, m.group(3)))
+            unit = _shown(m.group(3))
             add(_Raw(value, unit, _render(value, unit), m.start(), m.end()))
         # "für Holz 25, für Kunststoffe 50 und für Glas 70 Masseprozent": the unit of an
         # enumeration's last number holds for the bare numbers listed before it.
@@ -254,7 +257,7 @@ class FigureReader:
         for m in _WORD_BEFORE_UNIT.finditer(clause):
             number = word_number(m.group(1), language if language in ("nl", "en") else "de")
             if number is not None:
-                unit = next((shown for pattern, shown in _UNITS_AFTER if re.fullmatch(pattern, m.group(2))), "")
+                unit = _shown(m.group(2))
                 add(_Raw(str(number), unit, _render(str(number), unit), m.start(), m.end()))
         return sorted(found, key=lambda r: r.start)
 
@@ -356,7 +359,7 @@ class FigureReader:
                            if not raw.start <= since < raw.end and not _nearer_neighbour(raws, i, since, until)]
                 out.append({"value": raw.value, "unit": raw.unit, "text": raw.text,
                             "subject": ", ".join(list(dict.fromkeys(own))[:3]),
-                            "period": min(periods)[1] if periods else "" if dates else opened, "span": sentence})
+                            "period": min(periods)[1] if periods else ("" if dates else opened), "span": sentence})
         return out
 
     def read(self, source: SourceRef, text: str, n: int, lead_in: str = "", before: str = "") -> list[Figure]:

@@ -61,10 +61,19 @@ def canonical(whole: str, frac: str = "") -> str:
 _CN_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
 _CN_DIGITS = "".join(_CN_DIGIT_VALUE)
 _CN_NUMERAL = re.compile(rf"(百分之|第)?([{_CN_DIGITS}十百千万亿]+)(?(1)|(?=元|万元|亿元|吨|万吨|年|个月|日|天|倍|公斤|千克|条|款|项|小时|%))")
-# Units a number word may stand before, in German, Dutch and English: laws write durations and
-# small amounts in words ("mindestens drei Jahre", "zes maanden", "within three years").
-WORD_UNITS = (r"Euro|EUR|euro|Prozent|procent|per ?cent|percent|Jahren|Jahre|jaar|years?|Monaten|Monate|maanden|"
-              r"months?|Wochen|weken|weeks?|Werktagen|Werktage|werkdagen|working days?|Tagen|Tage|dagen|days?")
+# Unit words a number word may stand before, in German, Dutch and English, each with the unit the
+# English shows: laws write durations and small amounts in words ("mindestens drei Jahre", "zes
+# maanden", "within three years"). The FigureReader reads figures by the same table.
+WORD_UNIT_TABLE = (
+    (r"Euro|EUR|euro", "EUR"),
+    (r"Prozent|procent|per ?cent|percent", "%"),
+    (r"Jahren|Jahre|jaar|years?", "years"),
+    (r"Monaten|Monate|maanden|months?", "months"),
+    (r"Wochen|weken|weeks?", "weeks"),
+    (r"Werktagen|Werktage|werkdagen|working days?", "working days"),
+    (r"Tagen|Tage|dagen|days?", "days"),
+)
+WORD_UNITS = "|".join(pattern for pattern, _ in WORD_UNIT_TABLE)
 # Number words before a unit: "bis zu zweihunderttausend Euro", "vijftigduizend euro".
 _WORD_NUMBER = re.compile(rf"\b([a-zäöüß]{{3,40}})\s+(?=(?:{WORD_UNITS})\b)")
 

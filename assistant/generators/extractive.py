@@ -173,11 +173,12 @@ class ExtractiveGenerator:
         for rank_, passage in enumerate(passages[: self.passages_considered], start=1):
             units = _units(passage.text, bool(passage.lead_in))
             wanted = wanted_by_language.get(passage.language, wanted_by_language["en"])
+            # A Chinese character says about what a word does: "本办法自2019年6月1日起施行。" is whole.
+            shortest = 10 if passage.language == "zh" else 25
             for position, sentence in enumerate(units):
                 # A heading ("§ 1 Abfallwirtschaftliche Ziele") names a topic but says nothing.
-                # A Chinese character says about what a word does: "本办法自2019年6月1日起施行。" is whole.
-                if not (10 if passage.language == "zh" else 25) <= len(sentence) <= 900 or (len(sentence) < 80 and not sentence.endswith(_ENDS)
-                                                      and not LIST_ITEM.match(sentence)):
+                if not shortest <= len(sentence) <= 900 or (len(sentence) < 80 and not sentence.endswith(_ENDS)
+                                                             and not LIST_ITEM.match(sentence)):
                     continue
                 if _title_like(sentence, passage.language) or (_ARTICLE_HEADING.match(sentence)
                                                                 and not sentence.endswith(_ENDS)):
