@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import re
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 from assistant import jurisdictions as jur
+from assistant.query_expansion import AUXILIARIES
 from assistant.text import YEAR
 from circularbench.types import Turn
 
@@ -32,7 +35,10 @@ _STRIP = re.compile(r"^\s*(and|or|also)\s+|^\s*(what|how)\s+about\s+(in\s+)?|[?.
 _NUMBER = r"(?:\d+[a-z]?|[IVXL]+)(?!\w)"
 _NUMBERED = re.compile(rf"(?<!\w)(step|article|art\.|section|§|annex|chapter|part|phase|stage|paragraph)\s*({_NUMBER})",
                        re.I)
-_LEFTOVER = re.compile(r"(?:\W|\b(?:and|or|in|for|the|of|at|on|by|what|about|how)\b)*", re.I)
+_WORDS = re.compile(r"[a-z]{3,}")
+_OWN_WORDS = 4  # content words of a follow-up leaning on a pronoun; a standalone question names more
+_LEFTOVER = re.compile(r"(?:\W|\b(?:and|or|in|for|the|of|at|on|by|from|since|until|to|after|before|what|about|how)\b)*",
+                       re.I)
 
 
 def _renumbered(question: str, previous: str) -> tuple[str, str]:
@@ -52,8 +58,11 @@ def _renumbered(question: str, previous: str) -> tuple[str, str]:
 
 
 def is_follow_up(question: str) -> bool:
-    words = question.split()
-    return bool(_FOLLOW_UP.match(question)) or (len(words) <= 6 and bool(_PRONOUN.search(question)))
+    """Elliptical ("And for glass?") or leaning on a pronoun with too few words of its own to
+    name what it refers to ("By when do they have to send it?", "Does that also apply to small
+    shops?"); a question saying what it asks about stands alone whatever its pronouns."""
+    content = [w for w in _WORDS.findall(question.lower()) if w not in ENGLISH_STOP_WORDS and w not in AUXILIARIES]
+    return bool(_FOLLOW_UP.match(question)) or (len(content) <= _OWN_WORDS and bool(_PRONOUN.search(question)))
 
 
 def rewrite(question: str, history: list[Turn] | None) -> str:
@@ -63,7 +72,9 @@ def rewrite(question: str, history: list[Turn] | None) -> str:
     if rest != question and _LEFTOVER.fullmatch(rest):
         return previous  # the follow-up only renumbered the question
     new_places = jur.mentioned(question)
-    old_places = jur.mentioned(previous)
+    # An organisation named as the source ("the OECD report", "WBCSD's paper") is no place the
+    # follow-up moves from while the question names one.
+    old_places = [p for p in jur.mentioned(previous) if p != "global"] or jur.mentioned(previous)
     if new_places and old_places:
         rewritten = previous
         aliases = sorted(
@@ -72,10 +83,18 @@ def rewrite(question: str, history: list[Turn] | None) -> str:
             key=lambda item: -len(item[0]),
         )
         replacement = " and ".join(jur.name(c) for c in new_places)
+
+        def replaced(m: re.Match) -> str:
+            # A jurisdiction heading a document's name ("the EU Taxonomy Regulation", "Germany's
+            # Packaging Act") goes with the name: "the China Taxonomy Regulation" would name a
+            # document that does not exist, and searching it would find the old one.
+            if m.group(3):
+                return replacement
+            return (m.group(1) or "") + replacement + (m.group(2) or "")
+
         for alias, _ in aliases:
-            rewritten, count = re.subn(
-                rf"(?<!\w){re.escape(alias)}('s)?(?!\w)", lambda m: replacement + (m.group(1) or ""), rewritten, count=1
-            )
+            rewritten, count = re.subn(rf"(?<!\w)(the\s+)?{re.escape(alias)}('s)?((?:\s+[A-Z][\w-]*)+)?(?!\w)",
+                                       replaced, rewritten, count=1)
             if count:
                 break
         return rewritten

@@ -46,7 +46,7 @@ DICTIONARY_HEADWORDS = 3  # per English term; chosen on the dev split (1-6 tried
 GERMAN_HEADWORDS = 2  # per English term through Ding; chosen on the dev split (1-3 tried)
 _WORD = re.compile(r"[a-z][a-z-]+|\|")
 # Forms of the auxiliaries scikit-learn's list lacks (it has "do", "has", "get"): "does" -> 雌鹿, a doe.
-_AUXILIARIES = frozenset({"does", "did", "doing", "having", "gets", "got"})
+AUXILIARIES = frozenset({"does", "did", "doing", "having", "gets", "got"})
 
 
 @lru_cache(maxsize=4096)
@@ -55,7 +55,7 @@ def _translatable(word: str) -> bool:
     question word (scikit-learn's English stop list as well as the index's: "what" -> 什么 is
     noise in a Chinese query) nor the name of a jurisdiction ("Chinese" -> 语文; the
     jurisdiction filter and fusion handle those)."""
-    return (len(word) > 2 and word not in _STOPWORDS and word not in ENGLISH_STOP_WORDS and word not in _AUXILIARIES
+    return (len(word) > 2 and word not in _STOPWORDS and word not in ENGLISH_STOP_WORDS and word not in AUXILIARIES
             and not jur.mentioned(word))
 
 

@@ -110,12 +110,37 @@ def test_follow_up_rewriting():
     assert rewrite("And what about China?", None) == "And what about China?"
 
 
+def test_a_jurisdiction_naming_a_document_is_replaced_with_the_name():
+    """"the EU Taxonomy Regulation" for Germany is no "Germany Taxonomy Regulation": a document
+    that does not exist, whose words would find the EU's again."""
+    taxonomy = [Turn(question="How does the EU Taxonomy Regulation define the circular economy?")]
+    assert rewrite("And how does Germany's Circular Economy Act define it?", taxonomy) \
+        == "How does Germany define the circular economy?"
+    act = [Turn(question="What plastics quota does Germany's Packaging Act set?")]
+    assert rewrite("And what about China?", act) == "What plastics quota does China set?"
+    # The OECD as the source stays; the place the question was about moves.
+    oecd = [Turn(question="According to the OECD report, how much did the EU remanufacture in 2015?")]
+    assert rewrite("And China?", oecd) == "According to the OECD report, how much did the China remanufacture in 2015?"
+
+
+def test_a_question_leaning_on_a_pronoun_is_a_follow_up():
+    report = [Turn(question="Which producers must report their packaging to the Dutch Minister?")]
+    assert rewrite("By when do they have to send it?", report) \
+        == "Which producers must report their packaging to the Dutch Minister — By when do they have to send it?"
+    assert "Dutch" in rewrite("Does that also apply to small shops?", report)
+    # A question naming its subject stands alone, pronouns or not.
+    own = "Which companies must publish their emissions data in China?"
+    assert rewrite(own, report) == own
+
+
 def test_a_follow_up_renumbers_the_question_it_follows():
     """"And step 7?" asks the earlier question of step 7, not of step 5 and step 7 at once."""
     step = [Turn(question="What is step 5 of the benchmarking process in Zhong and Zvarych's paper?")]
     assert rewrite("And step 7?", step) == "What is step 7 of the benchmarking process in Zhong and Zvarych's paper?"
     rate = [Turn(question="What was Singapore's overall recycling rate in 2021?")]
     assert rewrite("And in 2019?", rate) == "What was Singapore's overall recycling rate in 2019?"
+    content = [Turn(question="What recycled content must PET bottles contain under the PPWR from 2030?")]
+    assert rewrite("And from 2040?", content) == "What recycled content must PET bottles contain under the PPWR from 2040?"
     article = [Turn(question="What does § 15 of the Packaging Act require?")]
     assert rewrite("And § 16?", article) == "What does § 16 of the Packaging Act require?"
     # What the follow-up adds beside the new number is still searched with it.
