@@ -60,9 +60,11 @@ _PER_HEAD = re.compile(_NUM + r"\s+((?:[^\W\d]+[ -]){0,5}[^\W\d]+)\s+(?:per (?:c
                        r"pro (?:Kopf|Einwohner(?:in)?)|per (?:inwoner|hoofd))\b")
 _WORD_BEFORE_UNIT = re.compile(rf"\b([a-zäöüß]{{3,40}})\s+({WORD_UNITS})\b")
 _CN_UNITS = {"元": "yuan", "万元": "yuan", "亿元": "yuan", "吨": "t", "万吨": "t", "年": "years", "个月": "months",
-             "日": "days", "天": "days", "%": "%", "公斤": "kg", "千克": "kg"}
+             "个工作日": "working days", "日": "days", "天": "days", "%": "%", "公斤": "kg", "千克": "kg"}
 _CN_SCALE = {"万元": 10_000, "亿元": 100_000_000, "万吨": 10_000}
-_CN_FIGURE = re.compile(rf"(百分之)?{_CN_NUM}(万元|亿元|万吨|元|吨|个月|公斤|千克|%|年(?![一二三四五六七八九十\d]{{1,2}}月))?")
+# A day count is "N日内" (within N days, as "自收到申请之日起60日内"), never the day of a date ("6月1日").
+_CN_FIGURE = re.compile(rf"(百分之)?{_CN_NUM}(万元|亿元|万吨|元|吨|个月|个工作日|日(?=内|以内)|天|公斤|千克|%|"
+                        rf"年(?![一二三四五六七八九十\d]{{1,2}}月))?")
 _CN_RANGE = re.compile(rf"{_CN_NUM}(万元|元)以上{_CN_NUM}(万元|元)以下")
 
 _MONTHS = {

@@ -84,6 +84,10 @@ def test_chinese_numerals_ranges_durations_and_dates(reader):
     assert _read(reader, "废弃电器电子产品处理的基本数据的保存期限不得少于3年。", "zh")[0][0] == "3 years"
     assert reader.dates("到2025年，塑料污染治理取得积极进展") == [(0, 6, "by 2025")]
     assert reader.dates("本法自2009年1月1日起施行。")[0][2] == "from 1 January 2009"
+    # A day count ("within 60 days", "15 working days"); the day of a date is none.
+    assert _read(reader, "应当自收到完整的申请材料之日起60日内完成审查", "zh")[0][0] == "60 days"
+    assert _read(reader, "应当在十五个工作日内答复", "zh")[0][0] == "15 working days"
+    assert _read(reader, "每年3月31日前报告", "zh") == []
 
 
 def test_dutch_and_english_dates_and_units(reader):
