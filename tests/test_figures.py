@@ -87,6 +87,7 @@ def test_chinese_numerals_ranges_durations_and_dates(reader):
     # A day count ("within 60 days", "15 working days"); the day of a date is none.
     assert _read(reader, "应当自收到完整的申请材料之日起60日内完成审查", "zh")[0][0] == "60 days"
     assert _read(reader, "应当在十五个工作日内答复", "zh")[0][0] == "15 working days"
+    assert numbers("应当在十五个工作日内答复") == {"15"}  # so the figure holds in its span
     assert _read(reader, "每年3月31日前报告", "zh") == []
 
 
