@@ -74,7 +74,8 @@ def rewrite(question: str, history: list[Turn] | None) -> str:
     new_places = jur.mentioned(question)
     # An organisation named as the source ("the OECD report", "WBCSD's paper") is no place the
     # follow-up moves from while the question names one.
-    old_places = [p for p in jur.mentioned(previous) if p != "global"] or jur.mentioned(previous)
+    named = jur.mentioned(previous)
+    old_places = [p for p in named if p != "global"] or named
     if new_places and old_places:
         rewritten = previous
         aliases = sorted(
