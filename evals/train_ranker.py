@@ -4,8 +4,9 @@ For each answerable dev question, every scope the retriever would search gives i
 candidates (the ranker switched off), labelled by whether they hold a gold passage. A
 logistic regression (class-balanced, since one candidate in thirty is relevant) learns the
 weights of the features. Its regularisation is chosen by five-fold cross-validation over
-questions, so no question scores the model it helped fit; the chosen model is then fitted on
-all of dev. Test and unseen are never read here: ``circularbench eval`` reports them.
+documents (a question's fold is its first gold document's), so no document's questions score
+a model fitted on its own passages, as the unseen split's will not; the chosen model is then
+fitted on all of dev. Test and unseen are never read here: ``circularbench eval`` reports them.
 
     .venv/bin/python -m evals.train_ranker [--out assistant/ranker.json]
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+from collections import Counter
 
 import numpy as np
 
@@ -29,11 +31,12 @@ _C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
 _FOLDS = 5
 
 
-def pools(retriever: HybridRetriever, split: str = "dev") -> list[tuple[int, np.ndarray, np.ndarray]]:
-    """(question number, feature rows, labels) for each searched scope that holds a gold passage
-    among its top candidates; a pool without one teaches nothing about order."""
+def pools(retriever: HybridRetriever, split: str = "dev") -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(the question's first gold document, feature rows, labels) for each searched scope that
+    holds a gold passage among its top candidates; a pool without one teaches nothing about order."""
     out = []
-    for n, q in enumerate(q for q in load_questions(split=split) if q.answerable):
+    for q in (q for q in load_questions(split=split) if q.answerable):
+        n = q.gold[0].file
         query = rewrite(q.question, q.history)
         vector = retriever.embedder.embed_query(query)
         for scope in retriever.scopes(query, SearchFilters()):
@@ -76,10 +79,12 @@ def main() -> None:
     args = parser.parse_args()
     retriever = HybridRetriever.open(Settings(learned_ranker=""))
     data = pools(retriever)
-    questions = sorted({n for n, _, _ in data})
-    fold = {n: i % _FOLDS for i, n in enumerate(questions)}
+    # Folds by document, not by question: a question scoring a model fitted on questions about
+    # its own document overstates how the weights carry to documents never seen.
+    by_doc = Counter(doc for doc, _, _ in data)
+    fold = {doc: i % _FOLDS for i, doc in enumerate(sorted(by_doc, key=lambda d: (-by_doc[d], d)))}
     fused = mrr(data)
-    print(f"dev: {len(questions)} questions, {len(data)} pools; fusion's MRR@10 {fused:.3f}")
+    print(f"dev: {len(by_doc)} documents, {len(data)} pools; fusion's MRR@10 {fused:.3f}")
     cv = {}
     for c in _C_GRID:
         cv[c] = statistics.mean(
@@ -89,7 +94,7 @@ def main() -> None:
     best = args.c if args.c is not None else max(_C_GRID, key=cv.get)
     model = fit(data, best)
     payload = model.to_dict() | {
-        "fitted_on": "dev", "questions": len(questions), "pools": len(data), "C": best,
+        "fitted_on": "dev", "documents": len(by_doc), "pools": len(data), "C": best,
         "cross_validated_mrr": round(cv[best], 4), "cross_validated_by_c": {str(c): round(v, 4) for c, v in cv.items()},
         "fusion_mrr": round(fused, 4),
         "embedding_model": retriever.embedder.name, "chunks": len(retriever.chunks),
