@@ -4,10 +4,11 @@ Reciprocal-rank fusion knows only ranks. It cannot tell that a chunk ranked thir
 holds every word of the question while the first holds one word many times, or that the top
 dense hit is a title block. The ranker re-orders the fused top candidates by what each ranking
 said (rank, score relative to that ranking's best, similarity gap to the best dense hit) and
-by what the chunk is: how much of the question (in English, and translated into the chunk's
-language) it covers, whether it stands in an article or a law's preamble, its length and line
-shape, whether it states figures when figures are asked or defines a term when a definition
-is asked, the question's years.
+by what the chunk is: how much of the question (in English, translated into the chunk's
+language, and in a general dictionary's English gloss of a German or Chinese chunk) it
+covers, whether it stands in an article or a law's preamble, its length and line shape,
+whether it states figures when figures are asked or defines a term when a definition is
+asked, the question's years.
 
 None of the features names a document, a jurisdiction or a word, so the weights carry over to
 documents the project has never seen. They are fitted on the dev split only, by
@@ -41,6 +42,7 @@ from indexer.analysis import analyze
 
 BUILTIN = Path(__file__).with_name("ranker.json")
 
+_GLOSS_ALL = 10_000  # every glossed word of a chunk, not a reader's few
 _MAX_FIGURES = 10  # beyond this a chunk is a table; more numbers say nothing more
 
 FEATURES = (
@@ -69,6 +71,7 @@ FEATURES = (
     "defines_when_asked",  # the chunk defines a term ("means", "im Sinne", "是指"), when a definition is asked
     "asked_kinds_stated",  # share of the asked kinds of quantity (a share, money, a mass, a count) it states
     "dense_untranslated",  # 1 / dense rank times the share of the question no translation reaches in the chunk's language
+    "gloss_coverage",      # share of the question's terms in a dictionary's English gloss of a German or Chinese chunk
 )
 
 
@@ -123,6 +126,7 @@ class _Profile:
     leader_dots: float
     defines: bool
     kinds: frozenset[str]
+    gloss_terms: frozenset[str]
 
 
 class ChunkProfiles:
@@ -145,8 +149,16 @@ class ChunkProfiles:
                 frozenset(analyze(text, chunk.language)), frozenset(analyze(chunk.heading or chunk.title, "en")),
                 frozenset(numbers(text)), math.log(len(text) + 1),
                 sum(len(line) < 40 for line in lines) / len(lines), text.count("..") / (len(text) / 100 + 1),
-                defines(text), frozenset(self._reader.kinds(text, chunk.language)))
+                defines(text), frozenset(self._reader.kinds(text, chunk.language)), self._gloss(chunk))
         return found
+
+    def _gloss(self, chunk: Chunk) -> frozenset[str]:
+        """The English terms a general dictionary gives the chunk's words (German, Chinese): what
+        an English question can meet in it beyond the glossary's translations of its own terms."""
+        dictionary = self._glossary.dictionary_for(chunk.language) if self._glossary else None
+        if dictionary is None:
+            return frozenset()
+        return frozenset(analyze(" ; ".join(dictionary.gloss(chunk.text, _GLOSS_ALL)), "en"))
 
 
 def features(query: QuerySignals, candidates: list[Candidate], profiles: ChunkProfiles,
@@ -183,6 +195,7 @@ def features(query: QuerySignals, candidates: list[Candidate], profiles: ChunkPr
             float(query.definition and p.defines),
             len(query.kinds & p.kinds) / len(query.kinds) if query.kinds else 0.0,
             (1 / c.dense_rank if c.dense_rank else 0.0) * query.untranslated.get(chunk.language, 0.0),
+            share(p.gloss_terms, query.terms),
         ))
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 

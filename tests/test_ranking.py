@@ -108,3 +108,17 @@ def test_a_ranker_file_of_other_features_or_garbage_is_refused_by_name(tmp_path)
         LinearRanker.load(garbage)
     with pytest.raises(RankerError, match="missing.json"):
         LinearRanker.load(tmp_path / "missing.json")
+
+
+def test_a_foreign_chunk_is_met_through_a_dictionarys_english_gloss_of_its_words():
+    # No translation of the question is given; Ding's sense of "Dämmstoffe" ('insulating material') meets it.
+    from assistant.query_expansion import Glossary
+
+    german = chunk("g", "Getrennt zu sammeln sind Dämmstoffe, Bitumengemische und Baustoffe auf Gipsbasis.",
+                   section="§ 8", doc_id="d3", language="de")
+    asked = QuerySignals("Must insulation material and gypsum be kept apart?", {"en"}, {}, best_similarity=0.9)
+    rows = features(asked, [Candidate(german, 0.02), Candidate(ANSWER, 0.02)], ChunkProfiles(Glossary.load()),
+                    articled=set())
+    f = [dict(zip(FEATURES, row)) for row in rows]
+    assert f[0]["gloss_coverage"] > 0
+    assert f[1]["gloss_coverage"] == 0.0  # an English chunk is measured by its own words (coverage)
