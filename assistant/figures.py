@@ -60,12 +60,15 @@ _PER_HEAD = re.compile(_NUM + r"\s+((?:[^\W\d]+[ -]){0,5}[^\W\d]+)\s+(?:per (?:c
                        r"pro (?:Kopf|Einwohner(?:in)?)|per (?:inwoner|hoofd))\b")
 _WORD_BEFORE_UNIT = re.compile(rf"\b([a-zäöüß]{{3,40}})\s+({WORD_UNITS})\b")
 _CN_UNITS = {"元": "yuan", "万元": "yuan", "亿元": "yuan", "吨": "t", "万吨": "t", "年": "years", "个月": "months",
-             "个工作日": "working days", "日": "days", "天": "days", "%": "%", "公斤": "kg", "千克": "kg"}
+             "个工作日": "working days", "日": "days", "天": "days", "%": "%", "公斤": "kg", "千克": "kg", "倍": "times"}
 _CN_SCALE = {"万元": 10_000, "亿元": 100_000_000, "万吨": 10_000}
 # A day count is "N日内" (within N days, as "自收到申请之日起60日内"), never the day of a date ("6月1日").
 _CN_FIGURE = re.compile(rf"(百分之)?{_CN_NUM}(万元|亿元|万吨|元|吨|个月|个工作日|日(?=内|以内)|天|公斤|千克|%|"
                         rf"年(?![一二三四五六七八九十\d]{{1,2}}月))?")
-_CN_RANGE = re.compile(rf"{_CN_NUM}(万元|元)以上{_CN_NUM}(万元|元)以下")
+# A range, as the legal-liability articles of Chinese laws state fines, detention and multiples
+# of a loss: "五千元以上五万元以下", "十日以上十五日以下拘留", "三倍以上五倍以下".
+_CN_RANGE_UNIT = r"(万元|元|日|天|个月|年|倍)"
+_CN_RANGE = re.compile(rf"{_CN_NUM}{_CN_RANGE_UNIT}以上{_CN_NUM}{_CN_RANGE_UNIT}以下")
 
 _MONTHS = {
     "en": "january february march april may june july august september october november december",
@@ -219,8 +222,9 @@ class FigureReader:
         if language == "zh" or not clause.isascii():
             for m in _CN_RANGE.finditer(clause):
                 low, high = self._cn_value(m.group(1), m.group(2)), self._cn_value(m.group(3), m.group(4))
-                if low and high:
-                    add(_Raw(high, "yuan", f"{_thousands(low)} to {_thousands(high)} yuan", m.start(), m.end()))
+                unit = _CN_UNITS[m.group(4)]
+                if low and high and _CN_UNITS[m.group(2)] == unit:
+                    add(_Raw(high, unit, f"{_thousands(low)} to {_thousands(high)} {unit}", m.start(), m.end()))
             for m in _CN_FIGURE.finditer(clause):
                 percent, run, unit = m.group(1), m.group(2), m.group(3)
                 if not (percent or unit):

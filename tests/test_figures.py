@@ -89,6 +89,10 @@ def test_chinese_numerals_ranges_durations_and_dates(reader):
     assert _read(reader, "应当在十五个工作日内答复", "zh")[0][0] == "15 working days"
     assert numbers("应当在十五个工作日内答复") == {"15"}  # so the figure holds in its span
     assert _read(reader, "每年3月31日前报告", "zh") == []
+    # Detention and multiples of a loss are ranges as fines are, in the same legal wording.
+    assert _read(reader, "由公安机关对法定代表人处十日以上十五日以下的拘留", "zh")[0][0] == "10 to 15 days"
+    assert _read(reader, "处所造成直接经济损失三倍以上五倍以下的罚款", "zh")[0][0] == "3 to 5 times"
+    assert _read(reader, "处五年以上十年以下有期徒刑", "zh")[0][0] == "5 to 10 years"
 
 
 def test_dutch_and_english_dates_and_units(reader):
