@@ -36,7 +36,7 @@ def pools(retriever: HybridRetriever, split: str = "dev") -> list[tuple[str, np.
     holds a gold passage among its top candidates; a pool without one teaches nothing about order."""
     out = []
     for q in (q for q in load_questions(split=split) if q.answerable):
-        n = q.gold[0].file
+        doc = q.gold[0].file
         query = rewrite(q.question, q.history)
         vector = retriever.embedder.embed_query(query)
         for scope in retriever.scopes(query, SearchFilters()):
@@ -44,11 +44,11 @@ def pools(retriever: HybridRetriever, split: str = "dev") -> list[tuple[str, np.
             top = ordered[: retriever.ranker_top]
             labels = np.array([any(gold_holds(c.chunk, g) for g in q.gold) for c in top])
             if labels.any():
-                out.append((n, retriever.features(signals, top), labels))
+                out.append((doc, retriever.features(signals, top), labels))
     return out
 
 
-def fit(data: list[tuple[int, np.ndarray, np.ndarray]], c: float) -> LinearRanker:
+def fit(data: list[tuple[str, np.ndarray, np.ndarray]], c: float) -> LinearRanker:
     from sklearn.linear_model import LogisticRegression  # a training-time need only
 
     x = np.vstack([rows for _, rows, _ in data])
@@ -59,7 +59,7 @@ def fit(data: list[tuple[int, np.ndarray, np.ndarray]], c: float) -> LinearRanke
     return LinearRanker(mean, scale, model.coef_[0], float(model.intercept_[0]))
 
 
-def mrr(data: list[tuple[int, np.ndarray, np.ndarray]], model: LinearRanker | None = None) -> float:
+def mrr(data: list[tuple[str, np.ndarray, np.ndarray]], model: LinearRanker | None = None) -> float:
     """Mean reciprocal rank (at 10) of the first relevant candidate per pool, under ``model``
     (None: in the fusion's order, as the pools hold them)."""
     out = []
