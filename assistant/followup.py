@@ -3,8 +3,9 @@
 "And what about China?" after "What recycling quotas does Germany set for packaging?" becomes
 "What recycling quotas does China set for packaging?": named jurisdictions replace the earlier
 ones, and so do numbered references ("And step 7?" after a question about step 5, "And in
-2019?" after one about 2021). A follow-up that names a new subject instead ("What about
-glass?") is searched together with the earlier question, so the topic carries over.
+2019?" after one about 2021), and so does a new kind of the earlier subject ("And for LMT
+batteries?" after one about portable batteries). A follow-up that names another subject
+("What about glass?") is searched together with the earlier question, so the topic carries over.
 Standalone questions pass unchanged.
 
 Example::
@@ -36,6 +37,8 @@ _NUMBER = r"(?:\d+[a-z]?|[IVXL]+)(?!\w)"
 _NUMBERED = re.compile(rf"(?<!\w)(step|article|art\.|section|§|annex|chapter|part|phase|stage|paragraph)\s*({_NUMBER})",
                        re.I)
 _WORDS = re.compile(r"[a-z]{3,}")
+# The new subject of "And for LMT batteries?": up to four words, the last its head noun.
+_SUBJECT = re.compile(r"^(?:for|on|to|with|of|in)\s+(?:the\s+)?((?:[\w-]+\s+){0,3}([a-z][\w-]*))$", re.I)
 _OWN_WORDS = 4  # content words of a follow-up leaning on a pronoun; a standalone question names more
 _LEFTOVER = re.compile(r"(?:\W|\b(?:and|or|in|for|the|of|at|on|by|from|since|until|to|after|before|what|about|how)\b)*",
                        re.I)
@@ -100,4 +103,26 @@ def rewrite(question: str, history: list[Turn] | None) -> str:
                 break
         return rewritten
     focus = _STRIP.sub("", rest).strip()
+    swapped = _swapped(previous, focus)
+    if swapped:
+        return swapped
     return f"{previous.rstrip('?. ')} — {focus}?" if focus else previous
+
+
+def _swapped(previous: str, focus: str) -> str:
+    """``previous`` with the follow-up's subject in place of the last phrase of the same head
+    noun ("And for LMT batteries?" after "… apply to waste portable batteries under …" asks
+    about LMT batteries, not both), or '' when the previous question has no such phrase. A head
+    inside a capitalised name ("the EU Batteries Regulation") is a name, not the subject."""
+    m = _SUBJECT.match(focus)
+    if not m:
+        return ""
+    words = list(re.finditer(r"[\w-]+", previous))
+    heads = [i for i, w in enumerate(words) if w.group() == m.group(2).lower()]
+    if not heads:
+        return ""
+    first = heads[-1]
+    while first > 0 and heads[-1] - first < 3 and words[first - 1].group()[0].islower() \
+            and words[first - 1].group().lower() not in ENGLISH_STOP_WORDS:
+        first -= 1  # its modifiers: "waste portable batteries"
+    return previous[: words[first].start()] + m.group(1) + previous[words[heads[-1]].end():]

@@ -133,6 +133,19 @@ def test_a_question_leaning_on_a_pronoun_is_a_follow_up():
     assert rewrite(own, report) == own
 
 
+def test_a_follow_up_naming_another_kind_of_the_same_thing_asks_about_it_alone():
+    """"And for LMT batteries?" after a question about portable batteries asks the question of
+    LMT batteries: searched beside "portable batteries", the portable ones' targets won."""
+    targets = [Turn(question="What collection targets apply to waste portable batteries under the EU Batteries Regulation?")]
+    assert rewrite("And for LMT batteries?", targets) \
+        == "What collection targets apply to LMT batteries under the EU Batteries Regulation?"
+    quota = [Turn(question="What recycling quota must German packaging systems achieve for glass packaging from 2022?")]
+    assert rewrite("And for plastic packaging?", quota) \
+        == "What recycling quota must German packaging systems achieve for plastic packaging from 2022?"
+    # No phrase of the same head: the new subject is searched with the earlier question.
+    assert rewrite("And for beverage cartons?", quota) == f"{quota[0].question[:-1]} — for beverage cartons?"
+
+
 def test_a_follow_up_renumbers_the_question_it_follows():
     """"And step 7?" asks the earlier question of step 7, not of step 5 and step 7 at once."""
     step = [Turn(question="What is step 5 of the benchmarking process in Zhong and Zvarych's paper?")]
