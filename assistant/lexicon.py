@@ -61,6 +61,9 @@ _NOT_A_SENSE = re.compile(r"^(?:variant of|old variant|see |cl:|surname|abbr\.|u
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 # jieba's tags of the words a gloss names: nouns, verbs, adjectives, idioms, set phrases, abbreviations.
 _CONTENT = frozenset("nvailj")
+# and, for a reader, the words that say how, when and whose: adverbs (擅自 'without permission',
+# 立即 'immediately'), time words (逾期 'be overdue'), distinguishing words (主动).
+_MODIFYING = frozenset("dtb")
 _stem = Stemmer.Stemmer("english").stemWord
 _stem_de = Stemmer.Stemmer("german").stemWord
 # Ding's annotations: gender and part of speech {f}, domain and region [jur.] [Dt.], notes (…),
@@ -72,7 +75,9 @@ _DING_FIELDS = frozenset({"adm.", "jur.", "econ.", "envir.", "constr.", "techn."
                           "electr.", "chem.", "mach.", "min.", "agr.", "statist.", "phys."})
 _REFERENCE = re.compile(r"\s+(?:\d|[IVX]+\b)")
 _GERMAN_NOUN = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{2,}(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*\b")
-_DING_FORMAT = 2  # raised whenever Ding.parse changes what it keeps, so older caches are not read
+_GERMAN_MODIFIER = re.compile(r"\b[a-zäöüß]{4,}\b")
+_DING_MODIFIER = re.compile(r"\{(?:adj|adv)\}")
+_DING_FORMAT = 3  # raised whenever Ding.parse changes what it keeps, so older caches are not read
 _MIN_COMPOUND = 8  # a shorter German word is hardly two words
 
 
@@ -121,20 +126,22 @@ class Cedict:
         """At most ``limit`` headwords whose gloss is ``term``, the most frequent first."""
         return list(self.reverse.get(_key(term), ())[:limit])
 
-    def gloss(self, text: str, limit: int = 12) -> list[str]:
+    def gloss(self, text: str, limit: int = 12, modifiers: bool = True) -> list[str]:
         """English senses of the content words of Chinese ``text``, in its order: a word-by-word
         gloss for a reader without Chinese, not a translation. jieba segments and tags the text;
-        nouns, verbs, adjectives and set phrases of two characters or more are glossed, and of
-        more than ``limit`` the rarest in general Chinese (jieba's counts) are kept, since the
-        common ones ('enterprise', 'should') say least about what a sentence rules.
+        nouns, verbs, adjectives and set phrases of two characters or more are glossed (with
+        ``modifiers``, adverbs, time and distinguishing words too: 擅自 'without permission'),
+        and of more than ``limit`` the rarest in general Chinese (jieba's counts) are kept, since
+        the common ones ('enterprise', 'should') say least about what a sentence rules.
 
         >>> Cedict.load().gloss("处以经济损失额一倍以下的罚款")
         ['economy loss', 'fine']
         """
         freq = jieba.dt.FREQ
         words: dict[str, str] = {}  # word -> sense, first occurrence order
+        kinds = _CONTENT | _MODIFYING if modifiers else _CONTENT
         for token in pseg.cut(text):
-            if token.flag[:1] not in _CONTENT or not _HAN.match(token.word) or token.word in words:
+            if token.flag[:1] not in kinds or not _HAN.match(token.word) or token.word in words:
                 continue
             sense = self.forward.get(token.word) or self._by_parts(token.word)
             if sense and sense not in words.values():
@@ -183,6 +190,8 @@ class Ding:
     lemmas: dict[str, str]  # a plural Ding lists -> its singular
     stems: dict[str, str]  # Snowball stem -> the shortest noun with it, for forms Ding does not list
     reverse: dict[str, tuple[str, ...]]  # stemmed English sense -> German nouns, best first (see parse)
+    modifiers: dict[str, str]  # adjective or adverb ("kostenfrei", "unverzüglich") -> its English sense
+    modifier_stems: dict[str, str]  # Snowball stem -> the shortest such word, for inflected forms ("kostenfreie")
 
     @classmethod
     @lru_cache(maxsize=2)
@@ -217,6 +226,7 @@ class Ding:
         best: dict[str, tuple[tuple[int, int, int], str]] = {}
         lemmas: dict[str, str] = {}  # plural -> singular, from the {pl} part aligned with the first
         backwards: dict[str, dict[str, int]] = {}  # stemmed English sense -> noun -> 0 if an entry's first sense
+        modifiers: dict[str, tuple[tuple[int, int, int], str]] = {}
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 german, sep, english = line.rstrip("\n").partition(" :: ")
@@ -238,6 +248,12 @@ class Ding:
                     if not senses:
                         continue
                     sense = senses[0]
+                    if _DING_MODIFIER.search(part):  # "kostenlos; kostenfrei {adj} :: free of charge; free"
+                        for i, segment in enumerate(part.split(";")):
+                            word = _DING_NOTE.sub("", segment).strip()
+                            rank = (0 if fielded else 2 if _DING_TAG.search(segment) else 1, int(k > 0), int(i > 0))
+                            if word.islower() and " " not in word and rank < modifiers.get(word, ((9,),))[0]:
+                                modifiers[word] = (rank, sense)
                     for i, (word, segment) in enumerate(zip(words, part.split(";"))):
                         if not word:
                             continue
@@ -262,8 +278,12 @@ class Ding:
         reverse = {key: tuple(sorted(nouns, key=lambda w: (_key(best[w][1]) != key if w in best else True,
                                                            nouns[w], -german.get(w, 0.0))))
                    for key, nouns in backwards.items() if key}
+        modifier_stems: dict[str, str] = {}
+        for word in sorted(modifiers, key=len):
+            modifier_stems.setdefault(_stem_de(word), word)
         return cls({w: sense for w, (_, sense) in best.items()},
-                   {w: h for w, h in lemmas.items() if h in best and w not in best}, stems, reverse)
+                   {w: h for w, h in lemmas.items() if h in best and w not in best}, stems, reverse,
+                   {w: sense for w, (_, sense) in modifiers.items()}, modifier_stems)
 
     def translate(self, term: str, limit: int = 3) -> list[str]:
         """At most ``limit`` German nouns (lower-cased) Ding renders as ``term``, compared by
@@ -286,22 +306,32 @@ class Ding:
         modifier, base = self.sense(split[0]), self.sense(split[1])
         return f"{modifier} {base}" if modifier and base else base
 
-    def gloss(self, text: str, limit: int = 12) -> list[str]:
-        """English senses of the nouns of German ``text``, in its order, each once: a word-by-word
-        gloss for a reader without German, not a translation. A noun before a number is a
-        reference ("Absatz 1", "Anlage 5"), not content. Of more than ``limit`` nouns the rarest in
-        general German (wordfreq) are kept, since the common ones ('person', 'year') say least
-        about what a sentence rules.
+    def modifier(self, word: str) -> str:
+        """The English sense of a German adjective or adverb, inflected or not ("kostenfreie" ->
+        'free of charge', "unverzüglich" -> 'immediately'); '' when Ding lists none."""
+        low = word.lower()
+        return self.modifiers.get(low) or self.modifiers.get(self.modifier_stems.get(_stem_de(low), ""), "")
+
+    def gloss(self, text: str, limit: int = 12, modifiers: bool = True) -> list[str]:
+        """English senses of the nouns (with ``modifiers``, the adjectives and adverbs too) of
+        German ``text``, in its order, each once: a word-by-word gloss for a reader without
+        German, not a translation ("eine kostenfreie Rückgabe … unverzüglich": 'free of charge',
+        'surrender', 'promptly'). A noun before a number is a reference ("Absatz 1", "Anlage
+        5"), not content. Of more than ``limit`` words the rarest in general German (wordfreq)
+        are kept, since the common ones ('person', 'year', 'other') say least about what a
+        sentence rules.
 
         >>> Ding.load("/usr/share/trans/de-en").gloss("Baustoffe auf Gipsbasis, Beton, Ziegel")
         ['building material', 'plaster base line', 'concrete', 'brick']
         """
-        words: dict[str, str] = {}  # noun -> sense, first occurrence order
-        for m in _GERMAN_NOUN.finditer(text):
-            word = m.group()
-            if word in words or word.lower() in _STOPWORDS or _REFERENCE.match(text, m.end()):
+        found = sorted([(m.start(), m.group(), self.sense) for m in _GERMAN_NOUN.finditer(text)
+                        if not _REFERENCE.match(text, m.end())]
+                       + [(m.start(), m.group(), self.modifier) for m in _GERMAN_MODIFIER.finditer(text) if modifiers])
+        words: dict[str, str] = {}  # word -> sense, first occurrence order
+        for _, word, sense_of in found:
+            if word in words or word.lower() in _STOPWORDS:
                 continue
-            sense = self.sense(word)
+            sense = sense_of(word)
             if sense and sense not in words.values():
                 words[word] = sense
         kept = set(sorted(words, key=lambda w: zipf_frequency(w, "de"))[:limit])

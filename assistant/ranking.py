@@ -158,7 +158,9 @@ class ChunkProfiles:
         dictionary = self._glossary.dictionary_for(chunk.language) if self._glossary else None
         if dictionary is None:
             return frozenset()
-        return frozenset(analyze(" ; ".join(dictionary.gloss(chunk.text, _GLOSS_ALL)), "en"))
+        # Nouns and verbs only: the ranker was fitted on those, and with a German or Chinese
+        # chunk's adverbs and adjectives glossed as well its cross-validated MRR fell (.699 -> .696).
+        return frozenset(analyze(" ; ".join(dictionary.gloss(chunk.text, _GLOSS_ALL, modifiers=False)), "en"))
 
 
 def features(query: QuerySignals, candidates: list[Candidate], profiles: ChunkProfiles,

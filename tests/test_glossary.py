@@ -49,11 +49,15 @@ def test_cedict_glosses_a_chinese_sentence_word_by_word():
     # 罚款 is in the dictionary; 经济损失 is not, and is glossed by its parts; particles are not glossed.
     assert cedict.gloss("处以经济损失额一倍以下的罚款") == ["economy loss", "fine"]
     assert cedict.gloss("开发利用秸秆") == ["exploit", "straw"]  # a sense once, also inside a split word
+    # Adverbs and time words say how and when a duty applies; the ranker's gloss leaves them out.
+    assert cedict.gloss("擅自从事") == ["without permission", "go for"]
+    assert cedict.gloss("逾期未改正的") == ["be overdue", "correct"]
+    assert cedict.gloss("擅自从事", modifiers=False) == ["go for"]
     words = cedict.gloss("电网企业未按照规定完成收购可再生能源电量，造成可再生能源发电企业经济损失的，应当承担赔偿责任", limit=3)
     assert len(words) == 3 and "should" not in words  # the rarest words, in the sentence's order
 
 
-def test_ding_glosses_a_german_sentence_noun_by_noun():
+def test_ding_glosses_a_german_sentence_word_by_word():
     from assistant.lexicon import Ding
     from circularbench.settings import Settings
 
@@ -72,6 +76,10 @@ def test_ding_glosses_a_german_sentence_noun_by_noun():
     many = "Erzeuger, Besitzer, Glas, Kunststoff, Metalle, Holz, Dämmmaterial, Bitumengemische, Beton, Ziegel"
     kept = ding.gloss(many, limit=3)
     assert len(kept) == 3 and "glass" not in kept and "insulating material" in kept  # the rarest
+    # Adjectives and adverbs too, inflected ones through their stem: what a duty is like.
+    assert ding.gloss("eine kostenfreie Möglichkeit der Rückgabe") == ["free of charge", "way", "surrender"]
+    assert ding.modifier("sonstige") == "other" and ding.modifier("organischer") == "organic"
+    assert ding.modifier("Rückgabe") == ""  # a noun is no modifier
 
 
 def test_ding_reads_glosses_backwards_primary_sense_first(tmp_path):

@@ -335,7 +335,7 @@ class ExtractiveGenerator:
     def gloss(self, sentence: str, language: str, limit: int = 8) -> str:
         """The glossary's English terms for the words of a foreign sentence: 'single-use, reusable';
         for Chinese, then CC-CEDICT's senses of its other content words, for German Ding's senses
-        of its other nouns (``gloss_words`` at most).
+        of its other nouns, adjectives and adverbs (``gloss_words`` at most).
         A dictionary gloss, not a translation (its figures and dates are the lead's job)."""
         named: list[str] = []
         for _, term in sorted(self.reader.subjects(sentence, language)):
