@@ -244,6 +244,20 @@ def test_a_sentence_far_weaker_than_the_best_is_left_out():
         ExtractiveGenerator(sentence_floor=1.0)
 
 
+def test_words_the_whole_evidence_repeats_weigh_less_than_a_rare_one():
+    """Every article of the law the question names repeats that name: the sentence holding the
+    question's rarer words answers it, though it shares fewer words with the question."""
+    law = [passage("The cleaner production promotion law promotes cleaner production technology. Under this law "
+                   "enterprises shall carry out cleaner production. This law supports research into cleaner "
+                   "production.", 1),
+           passage("Farmers shall use fertiliser and pesticides scientifically. Toxic waste must not be used "
+                   "as fertiliser.", 2),
+           passage("Cleaner production audits are carried out under this law. Cleaner production costs may be "
+                   "booked as operating costs under this law.", 3)]
+    question = "Does the Cleaner Production Promotion Law allow toxic waste to be used as fertiliser?"
+    assert ExtractiveGenerator().scored(question, law)[0][3] == "Toxic waste must not be used as fertiliser."
+
+
 def test_a_sentence_two_overlapping_chunks_share_is_said_once():
     shared = "Member States shall ensure that deposit and return systems are set up for beverage bottles."
     overlapping = [passage(f"Deposit and return systems cover beverage cartons.\n{shared}", 1),
