@@ -40,6 +40,8 @@ _STOPWORDS = frozenset(
     bm25s.tokenization.STOPWORDS_EN + bm25s.tokenization.STOPWORDS_GERMAN + bm25s.tokenization.STOPWORDS_DUTCH
 )
 _STEMMERS = {"en": "english", "de": "german", "nl": "dutch"}
+# The languages analysed as themselves (stemmed, or segmented by jieba); others get bare tokens.
+ANALYSED_LANGUAGES = frozenset(_STEMMERS) | {"zh"}
 _COMPOUNDING = ("de", "nl")
 _MIN_COMPOUND = 10  # shorter words are rarely compounds worth splitting
 _SPLIT_CONFIDENCE = 0.0  # compound-split's score: above zero its split is usually right

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from circularbench.types import Chunk
+from indexer.analysis import ANALYSED_LANGUAGES
 from indexer.language import detect_language
 from indexer.loaders import LoadedDocument
 
@@ -92,7 +93,7 @@ class Chunker:
     @property
     def fingerprint(self) -> str:
         """Changes whenever the chunking would; part of every chunk id."""
-        return f"chunker-v4:{self.chunk_size}:{self.overlap}"
+        return f"chunker-v5:{self.chunk_size}:{self.overlap}"
 
     def split(self, doc: LoadedDocument) -> list[Chunk]:
         record = doc.record
@@ -117,7 +118,9 @@ class Chunker:
                             jurisdiction=record.jurisdiction,
                             year=record.year,
                             doc_type=record.doc_type,
-                            language=detect_language(text, default=record.language),
+                            # A guess outside the analysed languages is a short span misread
+                            # (a German annex note as Danish, an EU citation as Catalan).
+                            language=detect_language(text, record.language, ANALYSED_LANGUAGES),
                             page=page.page,
                             section=span.section,
                             heading=span.heading,

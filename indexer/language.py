@@ -19,8 +19,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
 
 
-def detect_language(text: str, default: str = "en") -> str:
-    """Best guess of ``text``'s language; ``default`` for text too short to tell."""
+def detect_language(text: str, default: str = "en", languages: frozenset[str] | None = None) -> str:
+    """Best guess of ``text``'s language; ``default`` for text too short to tell, or when the
+    guess is none of ``languages`` (if given)."""
     letters = len(_LETTERS.findall(text))
     if letters < 20:
         return default
@@ -35,4 +36,5 @@ def detect_language(text: str, default: str = "en") -> str:
     if any(g.lang.split("-")[0] == default and g.prob >= 0.15 for g in guesses):
         return default
     code = guesses[0].lang
-    return "zh" if code.startswith("zh") else code.split("-")[0]
+    code = "zh" if code.startswith("zh") else code.split("-")[0]
+    return code if languages is None or code in languages else default
