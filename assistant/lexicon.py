@@ -252,7 +252,8 @@ class Ding:
                         for i, segment in enumerate(part.split(";")):
                             word = _DING_NOTE.sub("", segment).strip()
                             rank = (0 if fielded else 2 if _DING_TAG.search(segment) else 1, int(k > 0), int(i > 0))
-                            if word.islower() and " " not in word and rank < modifiers.get(word, ((9,),))[0]:
+                            old = modifiers.get(word)
+                            if word.islower() and " " not in word and (old is None or rank < old[0]):
                                 modifiers[word] = (rank, sense)
                     for i, (word, segment) in enumerate(zip(words, part.split(";"))):
                         if not word:
@@ -308,7 +309,7 @@ class Ding:
 
     def modifier(self, word: str) -> str:
         """The English sense of a German adjective or adverb, inflected or not ("kostenfreie" ->
-        'free of charge', "unverzüglich" -> 'immediately'); '' when Ding lists none."""
+        'free of charge', "unverzüglich" -> 'promptly'); '' when Ding lists none."""
         low = word.lower()
         return self.modifiers.get(low) or self.modifiers.get(self.modifier_stems.get(_stem_de(low), ""), "")
 
@@ -326,7 +327,8 @@ class Ding:
         """
         found = sorted([(m.start(), m.group(), self.sense) for m in _GERMAN_NOUN.finditer(text)
                         if not _REFERENCE.match(text, m.end())]
-                       + [(m.start(), m.group(), self.modifier) for m in _GERMAN_MODIFIER.finditer(text) if modifiers])
+                       + [(m.start(), m.group(), self.modifier) for m in _GERMAN_MODIFIER.finditer(text) if modifiers],
+                       key=lambda found: found[0])
         words: dict[str, str] = {}  # word -> sense, first occurrence order
         for _, word, sense_of in found:
             if word in words or word.lower() in _STOPWORDS:

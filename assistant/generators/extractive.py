@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -122,10 +123,7 @@ def _rarity(units: list[set[str]]) -> dict[str, float]:
     sets): a question's word that the evidence repeats everywhere (the name of the law it asks
     about, "cleaner production" in every article of that law) tells its sentences apart far less
     than one that stands in a single sentence ("fertiliser")."""
-    counts: dict[str, int] = {}
-    for tokens in units:
-        for t in tokens:
-            counts[t] = counts.get(t, 0) + 1
+    counts = Counter(t for tokens in units for t in tokens)
     total = len(units)
     return {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in counts.items()}
 
