@@ -175,6 +175,22 @@ def _zipf_en(phrase: str) -> float:
     return min((table.get(w, 0.0) for w in phrase.split()), default=0.0)
 
 
+def _by_stem(words) -> dict[str, str]:
+    """Snowball stem -> the shortest of the German ``words`` with it, the base form: for the
+    inflected forms Ding does not list."""
+    out: dict[str, str] = {}
+    for word in sorted(words, key=len):
+        out.setdefault(_stem_de(word), word)
+    return out
+
+
+def _ding_rank(fielded: bool, segment: str, k: int, i: int) -> tuple[int, int, int]:
+    """How well the word of ``segment`` (the ``i``-th of part ``k`` of its entry) is rendered by
+    the entry's sense, lower first: an entry of this product's field, a word without a far
+    field's tag; then the entry's headword part, and its first word (see Ding.parse)."""
+    return 0 if fielded else 2 if _DING_TAG.search(segment) else 1, int(k > 0), int(i > 0)
+
+
 def _ding_words(part: str) -> list[str]:
     """The lower-cased single nouns of a part of a Ding line, in order ('' in a phrase's place,
     which does not stand in a sentence as listed, so the places still align with the plurals)."""
@@ -251,27 +267,23 @@ class Ding:
                     if _DING_MODIFIER.search(part):  # "kostenlos; kostenfrei {adj} :: free of charge; free"
                         for i, segment in enumerate(part.split(";")):
                             word = _DING_NOTE.sub("", segment).strip()
-                            rank = (0 if fielded else 2 if _DING_TAG.search(segment) else 1, int(k > 0), int(i > 0))
+                            rank = _ding_rank(fielded, segment, k, i)
                             old = modifiers.get(word)
                             if word.islower() and " " not in word and (old is None or rank < old[0]):
                                 modifiers[word] = (rank, sense)
                     for i, (word, segment) in enumerate(zip(words, part.split(";"))):
                         if not word:
                             continue
-                        field = 0 if fielded else 2 if _DING_TAG.search(segment) else 1
-                        if field < 2:  # a far field's noun is no translation for this product's questions
+                        rank = _ding_rank(fielded, segment, k, i)
+                        if rank[0] < 2:  # a far field's noun is no translation for this product's questions
                             for n, english in enumerate(senses):
                                 if len(english.split()) <= 3:
                                     nouns = backwards.setdefault(_key(english), {})
                                     nouns[word] = min(nouns.get(word, 1), int(n > 0))
-                        rank = (field, int(k > 0), int(i > 0))
                         old = best.get(word)
                         # Equal ranks: the more common English rendering ('fine', not 'mulct').
                         if not old or rank < old[0] or (rank == old[0] and _zipf_en(sense) > _zipf_en(old[1])):
                             best[word] = (rank, sense)
-        stems: dict[str, str] = {}  # Snowball stem -> the shortest noun with it, the base form
-        for word in sorted(best, key=len):
-            stems.setdefault(_stem_de(word), word)
         # A noun whose own best sense is the term goes first ("Geldbuße" for 'fine', not
         # "Durchgang", which mining calls a fine), then one whose entry gives the term first, then
         # the most common in general German.
@@ -279,12 +291,9 @@ class Ding:
         reverse = {key: tuple(sorted(nouns, key=lambda w: (_key(best[w][1]) != key if w in best else True,
                                                            nouns[w], -german.get(w, 0.0))))
                    for key, nouns in backwards.items() if key}
-        modifier_stems: dict[str, str] = {}
-        for word in sorted(modifiers, key=len):
-            modifier_stems.setdefault(_stem_de(word), word)
         return cls({w: sense for w, (_, sense) in best.items()},
-                   {w: h for w, h in lemmas.items() if h in best and w not in best}, stems, reverse,
-                   {w: sense for w, (_, sense) in modifiers.items()}, modifier_stems)
+                   {w: h for w, h in lemmas.items() if h in best and w not in best}, _by_stem(best), reverse,
+                   {w: sense for w, (_, sense) in modifiers.items()}, _by_stem(modifiers))
 
     def translate(self, term: str, limit: int = 3) -> list[str]:
         """At most ``limit`` German nouns (lower-cased) Ding renders as ``term``, compared by
