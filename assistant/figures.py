@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass
 
 from assistant.query_expansion import Glossary
-from assistant.text import WORD_UNIT_TABLE, WORD_UNITS, YEAR, canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
+from assistant.text import CN_NOT_A_COUNT, WORD_UNIT_TABLE, WORD_UNITS, YEAR, canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
 from circularbench.types import Figure, SourceRef
 
 _NUM = r"(?<![A-Za-z0-9_.,])((?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|\d+))(?:[.,](\d+))?(?![A-Za-z0-9_])"
-_CN_NUM = r"([〇零一二两三四五六七八九十百千万亿]+|\d+(?:\.\d+)?)"
+_CN_NUM = rf"{CN_NOT_A_COUNT}([〇零一二两三四五六七八九十百千万亿]+|\d+(?:\.\d+)?)"
 
 # Unit words after a number, per meaning; the first group of each is what the English shows. The
 # words a number may also be spelled out before (text.WORD_UNIT_TABLE) are that table's.
