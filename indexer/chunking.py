@@ -93,7 +93,7 @@ class Chunker:
     @property
     def fingerprint(self) -> str:
         """Changes whenever the chunking would; part of every chunk id."""
-        return f"chunker-v5:{self.chunk_size}:{self.overlap}"
+        return f"chunker-v6:{self.chunk_size}:{self.overlap}"
 
     def split(self, doc: LoadedDocument) -> list[Chunk]:
         record = doc.record
@@ -235,8 +235,18 @@ class _HeadingState:
             if bare:
                 self._push(7, stripped)
             return True
+        annex = _ANNEX.match(stripped)
+        # An annex's heading line, set in capitals in EU acts ("ANNEX XII"): its text is the law's
+        # as much as an article's, not the last article's nor preamble. "Annex II." closing a
+        # wrapped sentence is a reference.
+        if annex and stripped == annex.group("label") and stripped.split()[0].isupper():
+            word, number = stripped.split(None, 1)
+            self._push(1, stripped)
+            self.section = f"{word.capitalize()} {number}"
+            return True
         chapter = _CHAPTER.match(stripped)
-        if chapter and len(stripped) <= 80:
+        # "Chapter VII of this Regulation:" or "Chapter VII." wraps a sentence; a chapter heading ends none.
+        if chapter and len(stripped) <= 80 and not stripped.endswith((".", ":", ";", ",")):
             self._push(1, stripped)
             self.section = ""
             return True

@@ -39,6 +39,20 @@ def test_law_articles_become_sections(chunked):
     assert eu["Article 5"] and all(c.page for c in eu["Article 5"])
 
 
+def test_eu_annexes_are_sections_of_their_own(chunked):
+    # The recovery targets of Annex XII stood under "Article 96" (the last article) or under no
+    # section at all (as preamble) once a wrapped "Chapter VII of this Regulation:" reset it.
+    batteries = chunked["eu_batteries_regulation_2023_1542"][1]
+    lithium = [c for c in batteries if c.text.startswith("Part C: Targets for recovery of materials")]
+    assert lithium and {c.section for c in lithium} == {"Annex XII"}
+    assert not [c for c in batteries if c.page >= 85 and c.section.startswith("Article")]
+    ppwr = chunked["eu_packaging_and_packaging_waste_regulation_2025_40"][1]
+    annexes = {c.section for c in ppwr if c.section.startswith("Annex")}
+    assert {"Annex I", "Annex II", "Annex XIII"} <= annexes, annexes
+    # A reference that closes a wrapped line ("... set out in\nAnnex II.") is no heading.
+    assert all(re.fullmatch(r"Annex [IVXL]+", s) for s in annexes)
+
+
 def test_chunks_carry_metadata_and_exact_offsets(chunked):
     for doc_id, (loaded, chunks) in chunked.items():
         assert chunks, doc_id
