@@ -35,6 +35,9 @@ _ARTICLE = re.compile(
 )
 # Annexes are cited like articles ("Anlage 5 VerpackG", "Annex II").
 _ANNEX = re.compile(r"^(?P<label>(?:Anlage|Anhang|Annex|Bijlage)\s+[\dIVXL]+[a-z]?)(?=$|[\s.:,)])", re.I)
+# A part of an annex, on a line of its own or before its title ("Part C: Targets for recovery of
+# materials"); "Part B of this Annex" opens a sentence.
+_ANNEX_PART = re.compile(r"^(?P<word>Part|PART|Teil|TEIL|Deel|DEEL)\s+(?P<id>[A-Z]|[IVX]+)(?=$|:\s)")
 _CHAPTER = re.compile(rf"^(第[{_CN_NUM}]+[章节编]|Abschnitt\s+\d+|Hoofdstuk\s+\d+|Chapter\s+[IVXLC\d]+|CHAPTER\s+[IVXLC\d]+|Kapitel\s+\d+|Title\s+[IVXLC\d]+|TITLE\s+[IVXLC\d]+)\b")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-Z][^\n]{2,90})$")
 _SPACES = re.compile(r"\s+")
@@ -93,7 +96,7 @@ class Chunker:
     @property
     def fingerprint(self) -> str:
         """Changes whenever the chunking would; part of every chunk id."""
-        return f"chunker-v6:{self.chunk_size}:{self.overlap}"
+        return f"chunker-v7:{self.chunk_size}:{self.overlap}"
 
     def split(self, doc: LoadedDocument) -> list[Chunk]:
         record = doc.record
@@ -199,6 +202,7 @@ class _HeadingState:
         self.section = ""
         self.previous_section = ""
         self.previous_heading = ""
+        self.annex = ""  # the annex whose parts are being read ("Annex XII")
 
     @property
     def heading(self) -> str:
@@ -242,7 +246,12 @@ class _HeadingState:
         if annex and stripped == annex.group("label") and stripped.split()[0].isupper():
             word, number = stripped.split(None, 1)
             self._push(1, stripped)
-            self.section = f"{word.capitalize()} {number}"
+            self.section = self.annex = f"{word.capitalize()} {number}"
+            return True
+        part = _ANNEX_PART.match(stripped) if self.annex and self.section.startswith(self.annex) else None
+        if part:
+            self._push(2, stripped)
+            self.section = f"{self.annex}, {part.group('word').capitalize()} {part.group('id')}"
             return True
         chapter = _CHAPTER.match(stripped)
         # "Chapter VII of this Regulation:" or "Chapter VII." wraps a sentence; a chapter heading ends none.
