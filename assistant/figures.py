@@ -173,11 +173,16 @@ def _shown(unit_word: str) -> str:
     return next(shown for pattern, shown in _UNITS_AFTER if re.fullmatch(pattern, unit_word))
 
 
+_COUNTED = ("years", "months", "weeks", "days", "times")
+
+
 def _render(value: str, unit: str) -> str:
     if unit in ("EUR", "USD", "SGD", "GBP"):
         return f"{unit} {_thousands(value)}"
     if unit.startswith("%"):
         return f"{value} {unit}" if unit != "%" else f"{value}%"
+    if value == "1" and unit.endswith(_COUNTED):
+        unit = unit[:-1]  # "1 year", "1 working day"; the figure's unit stays the plural every reading shares
     return f"{_thousands(value)} {unit}".strip()
 
 

@@ -95,7 +95,7 @@ def test_chinese_numerals_ranges_durations_and_dates(reader):
     assert _read(reader, "处五年以上十年以下有期徒刑", "zh")[0][0] == "5 to 10 years"
     # 一 after 上, 同 or 每 is "the previous, the same, each": 上一年度 is the previous year, no figure.
     assert _read(reader, "重点用能单位应当在上一年度结束后报告", "zh") == [] and numbers("同一年度内") == set()
-    assert _read(reader, "一年内改正", "zh")[0][0] == "1 years" and numbers("上一万吨") == {"10000"}
+    assert _read(reader, "一年内改正", "zh")[0][0] == "1 year" and numbers("上一万吨") == {"10000"}
 
 
 def test_dutch_and_english_dates_and_units(reader):
