@@ -1,7 +1,7 @@
 """Structure-aware chunking: sections first (headings, law articles), then size.
 
-Law articles (``§ 16``, ``Artikel 3``, ``Article 5``, ``第十六条``) and numbered headings become
-the ``section`` of their chunks; heading paths travel along as context. Chunks never cross a
+Law articles (``§ 16``, ``Artikel 3``, ``Article 5``, ``第十六条``), annexes and their parts
+(``Anlage 5``, ``Annex XII, Part C``) and numbered headings become the ``section`` of their chunks; heading paths travel along as context. Chunks never cross a
 page of a PDF, an article, or a document, so a citation names exactly one article. In Dutch
 law ``§`` opens a group of articles (a *paragraaf*), so there it is a heading, not a section.
 
