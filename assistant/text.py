@@ -62,7 +62,7 @@ _CN_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _CN_DIGITS = "".join(_CN_DIGIT_VALUE)
 # 一 after 上, 下, 同, 每, 这 or 前 is "the previous, next, same, each, this" ("上一年度", the
 # previous year), not a count of one year or month.
-CN_NOT_A_COUNT = r"(?!(?<=[上下同每这前])一(?![〇零一二两三四五六七八九十百千万亿\d]))"
+CN_NOT_A_COUNT = rf"(?!(?<=[上下同每这前])一(?![{_CN_DIGITS}十百千万亿\d]))"
 _CN_NUMERAL = re.compile(rf"(百分之|第)?{CN_NOT_A_COUNT}([{_CN_DIGITS}十百千万亿]+)(?(1)|(?=元|万元|亿元|吨|万吨|年|个月|个工作日|日|天|倍|公斤|千克|条|款|项|小时|%))")
 # Unit words a number word may stand before, in German, Dutch and English, each with the unit the
 # English shows: laws write durations and small amounts in words ("mindestens drei Jahre", "zes
