@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from assistant.query_expansion import Glossary
 from assistant.text import CN_NOT_A_COUNT, WORD_UNIT_TABLE, WORD_UNITS, YEAR, canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
 from circularbench.types import Figure, SourceRef
+from indexer.analysis import analyze
 
 _NUM = r"(?<![A-Za-z0-9_.,])((?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|\d+))(?:[.,](\d+))?(?![A-Za-z0-9_])"
 _CN_NUM = rf"{CN_NOT_A_COUNT}([〇零一二两三四五六七八九十百千万亿]+|\d+(?:\.\d+)?)"
@@ -95,8 +96,16 @@ _CN_DATE = re.compile(r"(到|至|自|从|于)?([〇零一二三四五六七八�
 # A list item's mark: "a)", "(3)", "2.", "1°." (Dutch), "(A)" (the US Code's subparagraphs; a
 # capital needs its brackets, since "No. 5" or "A. Scope" open no item).
 _ITEM_MARK = r"(?:\(?[a-z0-9]{1,3}[.)°]+|\([A-Z]\))"
-_CLAUSE = re.compile(rf";|；|。|\n|(?<=\D),\s(?={_ITEM_MARK}\s)")
+# A list opened inside a sentence ("… the following targets: (a) 90 % for cobalt") splits after
+# its colon, so the lead-in is a clause of its own whose date and subject its items inherit.
+_CLAUSE = re.compile(rf";|；|。|\n|(?<=\D),\s(?={_ITEM_MARK}\s)|(?<=[:：])\s*(?={_ITEM_MARK}\s)")
 LIST_ITEM = re.compile(rf"^\s*(?:{_ITEM_MARK}|[（(][一二三四五六七八九十]+[）)]|\d+°\.?)\s")
+# What an English figure is for, named right after it: "(d) 50 % for lithium", "15 % for wood",
+# "65 % by average weight of lithium-based batteries": English needs no glossary to name it, a
+# few words up to the next function word or a participle ("packaging waste generated").
+_SUBJECT_STOP = r"(?!(?:by|in|from|to|and|or|which|that|shall|of|on|at|as|with|per|no|not|each|every)\b)"
+_FOR_SUBJECT = re.compile(rf"\s*(?:by (?:average )?weight\s+)?(?:for|of)\s+(?:the\s+|all\s+)?({_SUBJECT_STOP}[a-z][a-z-]+"
+                          rf"(?:\s+{_SUBJECT_STOP}(?![a-z]+ed\b)[a-z][a-z-]+){{0,2}})", re.I)
 # Words that point back to what the sentence before named: "of which", "davon", "daarvan", "其中",
 # or a demonstrative before a measure ("dieser Verwertungsquote", "this target"); not one before a
 # law's name ("im Sinne dieses Gesetzes", "of this Regulation"), which laws write everywhere.
@@ -346,6 +355,10 @@ class FigureReader:
             offset = max(offset, start + len(clause))
             raws = self.values(clause, language)
             if not raws:
+                if clause.rstrip().endswith((":", "：")):  # a list's lead-in: its items' period and subject
+                    lead_dates = self.dates(clause)
+                    opened = lead_dates[-1][2] if lead_dates else opened
+                    previous = [t for _, t in self.subjects(clause, language) if t not in MEASURES] or previous
                 continue
             dates = self.dates(clause)
             # The unit is no subject ("Masseprozent", "by weight"): terms inside a figure are skipped.
@@ -356,7 +369,9 @@ class FigureReader:
                 # just before it; otherwise it follows ("65 % by weight of all packaging waste").
                 before = raws[i - 1].end if i else 0
                 after = raws[i + 1].start if i + 1 < len(raws) else len(clause)
-                own = _adjoining([(p, t) for p, t in named if max(before, raw.start - _NEAR) <= p < raw.start],
+                stated = _FOR_SUBJECT.match(clause, raw.end) if language == "en" else None
+                own = [" ".join(stated.group(1).lower().split())] if stated else []
+                own = own or _adjoining([(p, t) for p, t in named if max(before, raw.start - _NEAR) <= p < raw.start],
                                  clause) or \
                       [t for p, t in named if raw.end <= p < after] or \
                       [t for p, t in named if before <= p < raw.start] or previous
@@ -439,7 +454,21 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     if kinds and (fitting := [f for f in figures if _KIND_OF_UNIT.get(f.unit) in kinds]):
         figures = fitting
     years = set(YEAR.findall(question))
-    named = [set(f.subject.split(", ")) & asked for f in figures]
+    # A subject named in plain English ("lithium-based batteries") counts by its glossary terms
+    # and by its other words' stems: "lithium" singles it out where every figure is a battery's.
+    asked |= set(analyze(question, "en"))
+
+    def atoms(subject: str) -> set[str]:
+        out: set[str] = set()
+        for part in filter(None, subject.split(", ")):
+            if part in glossary.entries:
+                out.add(part)
+            else:
+                inside = _named_terms(part, glossary)
+                out |= inside | (set(analyze(part, "en")) - set(analyze(" ".join(inside), "en")))
+        return out
+
+    named = [atoms(f.subject) & asked for f in figures]
     spread = {t: sum(t in n for n in named) for t in asked}
     # When some of the asked subjects single out figures ("plastic" among every material's
     # quota), the figures about none of them are not what was asked.
@@ -490,7 +519,8 @@ def misattributed(claim: str, figures: list[Figure], glossary: Glossary) -> list
     said = _named_terms(claim, glossary)
     if not said:
         return []
-    subjects = lambda f: set(filter(None, f.subject.split(", "))) - MEASURES  # noqa: E731
+    subjects = lambda f: {t for part in filter(None, f.subject.split(", "))  # noqa: E731
+                          for t in ({part} if part in glossary.entries else _named_terms(part, glossary))} - MEASURES
     out = []
     for value in sorted(numbers(claim)):
         own = [f for f in figures if f.value == value]

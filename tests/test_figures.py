@@ -157,3 +157,16 @@ def test_a_count_per_head_is_a_figure_and_a_mass_per_head_stays_a_mass(reader):
     assert [(f["text"], f["period"]) for f in read] == [("40 lightweight plastic carrier bags per capita",
                                                           "by 31 December 2025")]
     assert [f["text"] for f in reader.read_sentence("Der Verbrauch darf 12 kg pro Kopf nicht übersteigen.", "de")] == ["12 kg"]
+
+
+def test_an_english_list_names_each_figure_for_what_follows_it_and_dates_it_by_its_lead_in(reader):
+    # Annex XII, Part C of the Batteries Regulation, as one sentence (its items are not sentences).
+    sentence = ("1. No later than 31 December 2027, all recycling shall achieve at least the following targets for "
+                "recovery of materials: (a) 90 % for cobalt; (b) 90 % for copper; (d) 50 % for lithium; (e) 90 % for nickel.")
+    assert ("50%", "lithium", "by 31 December 2027") in _read(reader, sentence, "en")
+    efficiency = _read(reader, "(a) recycling of 75 % by average weight of lead-acid batteries; (b) recycling of 65 % "
+                               "by average weight of lithium-based batteries;", "en")
+    assert [s for _, s, _ in efficiency] == ["lead-acid batteries", "lithium-based batteries"]
+    source = SourceRef(chunk_id="c", doc_id="d", file="d.eu.md", title="t", jurisdiction="EU", year=2023, language="en")
+    figures = reader.read(source, sentence, 1)
+    assert [f.value for f in rank(figures, "What lithium recovery rate applies?", reader.glossary, 1)] == ["50"]
