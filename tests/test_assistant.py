@@ -295,6 +295,15 @@ def test_foreign_evidence_without_a_figure_is_introduced_in_english(bot):
     assert_citations_are_exact(answer)
 
 
+def test_the_english_lead_states_the_date_of_the_year_the_question_names(bot):
+    # § 33 VerpackG: "… sind ab dem 1. Januar 2023 verpflichtet, … auch in Mehrwegverpackungen … anzubieten".
+    answer = bot.ask("What must German takeaway restaurants offer since 2023 when they sell food in single-use "
+                     "plastic containers?", generator="extractive")
+    assert not answer.refused and not answer.figures
+    assert "§ 33 (from 1 January 2023)" in answer.answer.split("German original")[0], answer.answer[:300]
+    assert_citations_are_exact(answer)
+
+
 def test_a_chinese_fine_is_stated_with_its_violation(bot):
     # "…责令限期改正；逾期不改正的，处五百元以上五千元以下罚款。" is one sentence: the fine keeps its violation.
     answer = bot.ask("What fine does a Shanghai restaurant face for handing out disposable chopsticks to customers?",

@@ -28,8 +28,8 @@ from typing import Iterator
 from assistant import jurisdictions as jur
 from assistant.figures import LIST_ITEM, MEASURES, UNIT_WORD, FigureReader, rank
 from assistant.query_expansion import Glossary
-from assistant.text import (asked_term, asks_for_definition, asks_for_figure, chinese_numeral, defined_term, defines,
-                            locate, numbers, sentences)
+from assistant.text import (YEAR, asked_term, asks_for_definition, asks_for_figure, chinese_numeral, defined_term,
+                            defines, locate, numbers, sentences)
 from circularbench.types import Figure, Passage, paragraph_at
 from indexer.analysis import analyze
 
@@ -313,7 +313,7 @@ class ExtractiveGenerator:
         chosen.sort(key=lambda item: item[0])
         lead = self.lead(question, passages, chosen, figures)
         if not lead and not asks_figure:  # an asked figure that is not there is the refusal's call
-            lead = self.where(passages, chosen)
+            lead = self.where(passages, chosen, set(YEAR.findall(question)))
         if lead:
             yield lead + " "
         for n, sentence in chosen:
@@ -328,11 +328,13 @@ class ExtractiveGenerator:
                 yield (f"{LANGUAGE_NAMES.get(language, language)} original" + (f" (terms: {gloss})" if gloss else "")
                        + f": “{body}” [{n}]. ")
 
-    def where(self, passages: list[Passage], chosen: list[tuple[int, str]]) -> str:
+    def where(self, passages: list[Passage], chosen: list[tuple[int, str]], years: set[str] = frozenset()) -> str:
         """With no figure to lead with and foreign sentences to quote, an English sentence saying
         where they stand: 'China: the Chinese text of Measures for the Administration of the
         Recycling of End-of-Life Vehicles addresses this in Article 5 [1] and Article 15 [3].' The
-        quotes (with their own labels, 第五条 …) and their terms follow."""
+        quotes (with their own labels, 第五条 …) and their terms follow. A date of a quoted
+        sentence in one of the question's ``years`` is stated in English beside its place ("since
+        2023" asked: '§ 33 (from 1 January 2023)')."""
         by_doc: dict[str, list[int]] = {}
         for n in dict.fromkeys(n for n, _ in chosen):  # a passage once, however many of its sentences
             if passages[n - 1].language != "en":
@@ -344,6 +346,9 @@ class ExtractiveGenerator:
             for n in ns:
                 q = passages[n - 1]
                 place = _english_article(q.section) or (f"p. {q.page}" if q.page else "its text")
+                dated = dict.fromkeys(date for m, sentence in chosen if m == n
+                                      for *_, date in self.reader.dates(sentence) if years & set(YEAR.findall(date)))
+                place += f" ({', '.join(dated)})" if dated else ""
                 cited[place] = cited.get(place, "") + f"[{n}]"
             places = [f"{place} {marks}" for place, marks in cited.items()]
             listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
