@@ -66,6 +66,19 @@ class _Span:
     heading: str
 
 
+def _continues_outline(previous: tuple[int, ...], number: tuple[int, ...]) -> bool:
+    """Whether a numbered heading can follow ``previous`` in a report's outline: a first child
+    ("2.1" -> "2.1.1"), or a later number at some level (up to two skipped, for headings the
+    PDF lost) and then first children ("2.1" -> "2.2", "3", "3.1", "4"). A footnote ("16
+    Ecoinvent maintains …"), a page header or a table row read as a heading breaks it."""
+    if not previous:
+        return number[0] <= 2 and all(n == 1 for n in number[1:])
+    if number[: len(previous)] == previous and len(number) > len(previous):
+        return all(n == 1 for n in number[len(previous):])
+    return any(number[:level] == previous[:level] and len(number) > level and 0 < number[level] - previous[level] <= 3
+               and all(n == 1 for n in number[level + 1:]) for level in range(len(previous)))
+
+
 def _normalise_label(label: str) -> str:
     label = _SPACES.sub(" ", label.strip())
     return re.sub(r"^(§+)\s*", r"\1 ", label)
@@ -96,7 +109,7 @@ class Chunker:
     @property
     def fingerprint(self) -> str:
         """Changes whenever the chunking would; part of every chunk id."""
-        return f"chunker-v7:{self.chunk_size}:{self.overlap}"
+        return f"chunker-v8:{self.chunk_size}:{self.overlap}"
 
     def split(self, doc: LoadedDocument) -> list[Chunk]:
         record = doc.record
@@ -203,6 +216,7 @@ class _HeadingState:
         self.previous_section = ""
         self.previous_heading = ""
         self.annex = ""  # the annex whose parts are being read ("Annex XII")
+        self.number: tuple[int, ...] = ()  # the report outline's last number: (2, 1) for "2.1"
 
     @property
     def heading(self) -> str:
@@ -258,12 +272,19 @@ class _HeadingState:
         if chapter and len(stripped) <= 80 and not stripped.endswith((".", ":", ";", ",")):
             self._push(1, stripped)
             self.section = ""
+            if (number := re.search(r"\d+", chapter.group(1))) and numbered:  # "Chapter 3": the outline goes on at 3
+                self.number = (int(number.group()),)
             return True
         if numbered:
             heading = _NUMBERED_HEADING.match(stripped)
             if heading and not stripped.endswith((".", ",", ";", ":")):
-                depth = heading.group(1).count(".") + 1
-                self._push(2 + depth, stripped)
-                self.section = heading.group(1)
+                number = tuple(int(n) for n in heading.group(1).split("."))
+                self._push(2 + len(number), stripped)
+                # Only a heading that continues the outline, and reads as a title, names the
+                # section: the text under a footnote ("16 The authors state that …") or a page
+                # header read as a heading is still its section's, and is cited so.
+                title = heading.group(2)
+                if _continues_outline(self.number, number) and ", " not in title and len(title.split()) <= 12:
+                    self.number, self.section = number, heading.group(1)
                 return True
         return False

@@ -143,3 +143,19 @@ def test_a_wrapped_sentence_starting_with_an_article_is_no_heading(chunked):
     holder = next(c for c in chunks if "ausgenommen davon sind Einwegkunststoffgetränkeflaschen nach" in c.text)
     assert holder.section == "§ 1"
     assert not any(c.section == "§ 30a" and "Abfallwirtschaftliche Ziele" in c.heading for c in chunks)
+
+
+def test_report_sections_follow_the_outline_and_footnotes_stay_in_theirs(chunked, manifest):
+    # The OECD report's chapter-4 footnotes ("16 The authors state that …") were cited as sections
+    # 14-23, and its chapter-3 text under footnotes 6-12; they belong to the section they stand in.
+    oecd = chunked["oecd_business_models_for_the_circular_economy_2019"][1]
+    footnote = next(c for c in oecd if "16 The authors state that the energy efficiency" in c.text)
+    assert footnote.section.startswith("4."), footnote.section
+    assert {"3.1", "3.5.1", "4.3.4", "5.2.1"} <= {c.section for c in oecd}
+    for doc in manifest.documents:
+        if doc.id not in chunked or doc.doc_type in {"law", "regulation"}:
+            continue
+        numbered = [c.section for c in chunked[doc.id][1] if re.fullmatch(r"\d+(\.\d+)*", c.section)]
+        tops = [int(s.split(".")[0]) for s in dict.fromkeys(numbered)]
+        # A top-level number never falls back, nor leaps ahead by more than a lost heading or two.
+        assert all(0 <= b - a <= 3 for a, b in zip(tops, tops[1:])), (doc.id, list(dict.fromkeys(numbered)))
