@@ -217,7 +217,8 @@ def test_article_labels_are_named_in_english_for_the_lead():
     assert _english_article("Anlage 5") == "Annex 5"
     assert _english_article("Bijlage 1") == "Annex 1"
     assert _english_article("Anhang II") == "Annex II"
-    assert _english_article("§ 16") == "§ 16" and _english_article("2.2.2") == "2.2.2"
+    assert _english_article("§ 16") == "§ 16"
+    assert _english_article("2.2.2") == "Section 2.2.2" and _english_article("4") == "Section 4"  # a report's outline
 
 
 def test_list_items_join_their_lead_in_with_or_without_a_colon():

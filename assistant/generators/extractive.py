@@ -390,10 +390,16 @@ _LABEL_ENGLISH = {"Artikel": "Article", "Anlage": "Annex", "Anhang": "Annex", "B
 _LABEL_WORDS = re.compile(rf"^({'|'.join(_LABEL_ENGLISH)})\b")
 
 
+_OUTLINE_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+
 def _english_article(section: str) -> str:
     """An article label in English: "第六十六条" -> "Article 66", "Artikel 6" -> "Article 6",
-    "Anlage 5", "Anhang II" -> "Annex 5", "Annex II"; others ("§ 16", "2.2.2") as they are."""
+    "Anlage 5", "Anhang II" -> "Annex 5", "Annex II"; a report's numbered section "2.2" ->
+    "Section 2.2" (a bare "2.2" reads as a figure); others ("§ 16") as they are."""
     section = section.strip()
+    if _OUTLINE_NUMBER.fullmatch(section):
+        return f"Section {section}"
     m = _CN_ARTICLE.fullmatch(section)
     number = chinese_numeral(m.group(1)) if m else None
     if number:
