@@ -106,6 +106,8 @@ LIST_ITEM = re.compile(rf"^\s*(?:{_ITEM_MARK}|[（(][一二三四五六七八九
 _SUBJECT_STOP = r"(?!(?:by|in|from|to|and|or|which|that|shall|of|on|at|as|with|per|no|not|each|every)\b)"
 _FOR_SUBJECT = re.compile(rf"\s*(?:by (?:average )?weight\s+)?(?:for|of)\s+(?:the\s+|all\s+)?({_SUBJECT_STOP}[a-z][a-z-]+"
                           rf"(?:\s+{_SUBJECT_STOP}(?![a-z]+ed\b)[a-z][a-z-]+){{0,2}})", re.I)
+# ... or a list item's last words after its figure: "(c) 12 % lithium;".
+_ITEM_SUBJECT = re.compile(rf"\s+({_SUBJECT_STOP}[a-z][a-z-]+(?:\s+{_SUBJECT_STOP}[a-z][a-z-]+){{0,2}})\s*[.;,]?\s*$", re.I)
 # Words that point back to what the sentence before named: "of which", "davon", "daarvan", "其中",
 # or a demonstrative before a measure ("dieser Verwertungsquote", "this target"); not one before a
 # law's name ("im Sinne dieses Gesetzes", "of this Regulation"), which laws write everywhere.
@@ -369,7 +371,8 @@ class FigureReader:
                 # just before it; otherwise it follows ("65 % by weight of all packaging waste").
                 before = raws[i - 1].end if i else 0
                 after = raws[i + 1].start if i + 1 < len(raws) else len(clause)
-                stated = _FOR_SUBJECT.match(clause, raw.end) if language == "en" else None
+                stated = (_FOR_SUBJECT.match(clause, raw.end) or (_ITEM_SUBJECT.match(clause, raw.end)
+                          if LIST_ITEM.match(clause) else None)) if language == "en" else None
                 own = [" ".join(stated.group(1).lower().split())] if stated else []
                 own = own or _adjoining([(p, t) for p, t in named if max(before, raw.start - _NEAR) <= p < raw.start],
                                  clause) or \

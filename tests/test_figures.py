@@ -167,6 +167,9 @@ def test_an_english_list_names_each_figure_for_what_follows_it_and_dates_it_by_i
     efficiency = _read(reader, "(a) recycling of 75 % by average weight of lead-acid batteries; (b) recycling of 65 % "
                                "by average weight of lithium-based batteries;", "en")
     assert [s for _, s, _ in efficiency] == ["lead-acid batteries", "lithium-based batteries"]
+    content = _read(reader, "plant: (a) 26 % cobalt; (b) 85 % lead; (c) 12 % lithium; (d) 15 % nickel.", "en")
+    assert [s for _, s, _ in content] == ["cobalt", "lead", "lithium", "nickel"]  # Article 8(2)'s items
+    assert _read(reader, "(c) 15 % by 2040.", "en")[0][1] == ""
     source = SourceRef(chunk_id="c", doc_id="d", file="d.eu.md", title="t", jurisdiction="EU", year=2023, language="en")
     figures = reader.read(source, sentence, 1)
     assert [f.value for f in rank(figures, "What lithium recovery rate applies?", reader.glossary, 1)] == ["50"]
