@@ -371,10 +371,10 @@ class FigureReader:
                 # just before it; otherwise it follows ("65 % by weight of all packaging waste").
                 before = raws[i - 1].end if i else 0
                 after = raws[i + 1].start if i + 1 < len(raws) else len(clause)
-                stated = (_FOR_SUBJECT.match(clause, raw.end) or (_ITEM_SUBJECT.match(clause, raw.end)
-                          if LIST_ITEM.match(clause) else None)) if language == "en" else None
-                own = [" ".join(stated.group(1).lower().split())] if stated else []
-                own = own or _adjoining([(p, t) for p, t in named if max(before, raw.start - _NEAR) <= p < raw.start],
+                stated = language == "en" and (_FOR_SUBJECT.match(clause, raw.end)
+                                                or LIST_ITEM.match(clause) and _ITEM_SUBJECT.match(clause, raw.end))
+                own = [" ".join(stated.group(1).lower().split())] if stated else \
+                      _adjoining([(p, t) for p, t in named if max(before, raw.start - _NEAR) <= p < raw.start],
                                  clause) or \
                       [t for p, t in named if raw.end <= p < after] or \
                       [t for p, t in named if before <= p < raw.start] or previous

@@ -313,7 +313,7 @@ class ExtractiveGenerator:
         chosen.sort(key=lambda item: item[0])
         lead = self.lead(question, passages, chosen, figures)
         if not lead and not asks_figure:  # an asked figure that is not there is the refusal's call
-            lead = self.where(passages, chosen, set(YEAR.findall(question)))
+            lead = self.where(passages, chosen, frozenset(YEAR.findall(question)))
         if lead:
             yield lead + " "
         for n, sentence in chosen:
@@ -328,7 +328,7 @@ class ExtractiveGenerator:
                 yield (f"{LANGUAGE_NAMES.get(language, language)} original" + (f" (terms: {gloss})" if gloss else "")
                        + f": “{body}” [{n}]. ")
 
-    def where(self, passages: list[Passage], chosen: list[tuple[int, str]], years: set[str] = frozenset()) -> str:
+    def where(self, passages: list[Passage], chosen: list[tuple[int, str]], years: frozenset[str] = frozenset()) -> str:
         """With no figure to lead with and foreign sentences to quote, an English sentence saying
         where they stand: 'China: the Chinese text of Measures for the Administration of the
         Recycling of End-of-Life Vehicles addresses this in Article 5 [1] and Article 15 [3].' The
