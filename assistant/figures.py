@@ -339,6 +339,16 @@ class FigureReader:
         return [(m.start(), self._reverse[m.group(0).lower()]) for m in self._variant.finditer(text)
                 if not m.group(0)[:1].islower() or language != "de" or m.group(0).islower()]
 
+    def _subject_terms(self, text: str, language: str) -> list[str]:
+        """The English terms of the subjects ``text`` names, measures aside: what a clause that
+        names none continues."""
+        return [t for _, t in self.subjects(text, language) if t not in MEASURES]
+
+    def _last_period(self, lead_in: str) -> str:
+        """The period a list's lead-in sets for its items: its date nearest the list, or ''."""
+        dates = self.dates(lead_in) if lead_in else []
+        return dates[-1][2] if dates else ""
+
     # -- sentences and passages -----------------------------------------------------------
     def read_sentence(self, sentence: str, language: str, lead_in: str = "", before: str = "") -> list[dict]:
         """Figures of one sentence as dicts (value, unit, text, subject, period, span). ``before``
@@ -348,19 +358,16 @@ class FigureReader:
         offset = 0
         # A clause that names no subject continues the one before ("… bei Glas; ab 2022 90 %").
         context = lead_in or (before if _BACK_REFERENCE.search(sentence) else "")
-        previous = [t for _, t in self.subjects(context, language) if t not in MEASURES]
-        # A list's items take the period their lead-in sets, the one nearest the list.
-        lead_dates = self.dates(lead_in) if lead_in else []
-        opened = lead_dates[-1][2] if lead_dates else ""
+        previous = self._subject_terms(context, language)
+        opened = self._last_period(lead_in)
         for clause in _CLAUSE.split(sentence):
             start = sentence.find(clause, offset)
             offset = max(offset, start + len(clause))
             raws = self.values(clause, language)
             if not raws:
                 if clause.rstrip().endswith((":", "：")):  # a list's lead-in: its items' period and subject
-                    lead_dates = self.dates(clause)
-                    opened = lead_dates[-1][2] if lead_dates else opened
-                    previous = [t for _, t in self.subjects(clause, language) if t not in MEASURES] or previous
+                    opened = self._last_period(clause) or opened
+                    previous = self._subject_terms(clause, language) or previous
                 continue
             dates = self.dates(clause)
             # The unit is no subject ("Masseprozent", "by weight"): terms inside a figure are skipped.
@@ -464,11 +471,10 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     def atoms(subject: str) -> set[str]:
         out: set[str] = set()
         for part in filter(None, subject.split(", ")):
-            if part in glossary.entries:
-                out.add(part)
-            else:
-                inside = _named_terms(part, glossary)
-                out |= inside | (set(analyze(part, "en")) - set(analyze(" ".join(inside), "en")))
+            inside = _glossary_terms(part, glossary)
+            out |= inside
+            if part not in glossary.entries:
+                out |= set(analyze(part, "en")) - set(analyze(" ".join(inside), "en"))
         return out
 
     named = [atoms(f.subject) & asked for f in figures]
@@ -514,6 +520,12 @@ def _named_terms(text: str, glossary: Glossary) -> set[str]:
             and re.search(rf"(?<!\w){re.escape(t)}(?:s|es)?(?!\w)", lowered)}
 
 
+def _glossary_terms(part: str, glossary: Glossary) -> set[str]:
+    """The glossary terms one part of a figure's subject stands for: itself when it is one
+    ("plastic"), those a plain-English phrase names ("lithium-based batteries" -> batteries)."""
+    return {part} if part in glossary.entries else _named_terms(part, glossary)
+
+
 def misattributed(claim: str, figures: list[Figure], glossary: Glossary) -> list[str]:
     """The figures ``claim`` attaches to another subject than the one their span names: "90 %"
     said of wood where the cited passage gives 90 % for plastics and 15 % for wood. A value is
@@ -523,7 +535,7 @@ def misattributed(claim: str, figures: list[Figure], glossary: Glossary) -> list
     if not said:
         return []
     subjects = lambda f: {t for part in filter(None, f.subject.split(", "))  # noqa: E731
-                          for t in ({part} if part in glossary.entries else _named_terms(part, glossary))} - MEASURES
+                          for t in _glossary_terms(part, glossary)} - MEASURES
     out = []
     for value in sorted(numbers(claim)):
         own = [f for f in figures if f.value == value]
