@@ -2,7 +2,7 @@
 
 A law says "Kunststoffe … zu mindestens 90 Masseprozent", "ab dem 1. Januar 2022",
 "处五十元以上二百元以下罚款" or "per 1 januari 2025"; an analyst reading in English wants
-"90 % by weight (plastic), from 1 January 2022". The units, dates and number words of each
+"90 % by mass (plastic), from 1 January 2022". The units, dates and number words of each
 language are read by rules (they are closed classes: a handful of units, twelve months, a few
 prepositions), the subject is named in English through the glossary, and every figure keeps the
 exact sentence it was read from. :func:`holds` re-checks that a figure's value stands in its span.
@@ -13,7 +13,7 @@ Example::
     reader = FigureReader()
     [f.text + " " + f.period for f in reader.read_sentence(
         "1. 80 Masseprozent bei Glas; ab dem 1. Januar 2022 90 Masseprozent,", "de")]
-    # ['80 % by weight ', '90 % by weight from 1 January 2022']
+    # ['80 % by mass ', '90 % by mass from 1 January 2022']
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ _CN_NUM = rf"{CN_NOT_A_COUNT}([〇零一二两三四五六七八九十百千万�
 # words a number may also be spelled out before (text.WORD_UNIT_TABLE) are that table's.
 _WORD_UNIT = {shown: pattern for pattern, shown in WORD_UNIT_TABLE}
 _UNITS_AFTER = [
-    (r"(?:Masse|Gewichts)prozent|gewichts?procent|massaprocent|% by weight|per ?cent by weight|percent by weight",
-     "% by weight"),
+    # Shown as the source measures it: a German law's Masseprozent is a share by mass, the EU's
+    # English text and a Dutch decree's gewichtsprocent one by weight.
+    (r"Masseprozent|massaprocent|% by mass|per ?cent by mass", "% by mass"),
+    (r"Gewichtsprozent|gewichts?procent|% by weight|per ?cent by weight", "% by weight"),
     (rf"%|{_WORD_UNIT['%']}", "%"),
     (rf"{_WORD_UNIT['EUR']}|€", "EUR"),
     (r"Cent|cent", "cent"),
@@ -133,7 +135,7 @@ _ASKED_KINDS = {
     "mass": re.compile(r"\b(tonnes?|tons|kilo(?:gram)?s?|kg|weight of|volumes?|quantit(?:y|ies))\b", re.I),
     "count": re.compile(r"\b(how many|number of|per (?:capita|person|inhabitant)|consumption levels?)\b", re.I),
 }
-_KIND_OF_UNIT = {"%": "share", "% by weight": "share", "EUR": "money", "cent": "money", "USD": "money",
+_KIND_OF_UNIT = {"%": "share", "% by weight": "share", "% by mass": "share", "EUR": "money", "cent": "money", "USD": "money",
                  "SGD": "money", "GBP": "money", "yuan": "money", "kg": "mass", "t": "mass", "per capita": "count"}
 # Glossary terms that name a measure, not what it applies to.
 MEASURES = {"percent by weight", "weight", "percentage", "rate", "share", "quota", "target", "minimum"}

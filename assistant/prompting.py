@@ -51,7 +51,7 @@ def format_passages(passages: list[Passage]) -> str:
 
 
 def format_facts(facts: list[Figure]) -> str:
-    """'- [1] 90 % by weight (plastic) from 1 January 2022, § 16', one line per figure."""
+    """'- [1] 90 % by mass (plastic) from 1 January 2022, § 16', one line per figure."""
     lines = []
     for f in facts:
         lines.append(f"- [{f.n}] {f.text}" + (f" ({f.subject})" if f.subject else "")

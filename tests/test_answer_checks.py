@@ -63,7 +63,7 @@ def test_the_llm_prompt_lists_the_facts_after_the_passages():
     facts = FigureReader().read(QUOTAS, QUOTAS.text, 1)
     prompt = build_messages("What quota applies to plastics?", [QUOTAS], facts)[-1]["content"]
     assert prompt.index("<passage") < prompt.index("Facts:") < prompt.index("Question:")
-    assert "- [1] 90 % by weight (plastic), § 1" in prompt
+    assert "- [1] 90 % by mass (plastic), § 1" in prompt
     assert "Facts:" not in build_messages("What quota applies to plastics?", [QUOTAS])[-1]["content"]
 
 

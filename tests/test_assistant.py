@@ -68,7 +68,7 @@ def test_the_packaging_act_answer_leads_in_english_with_section_16_plastics_figu
     answer = bot.ask("What recycling targets does Germany's Packaging Act set for plastic packaging?",
                      generator="extractive")
     lead = assert_english_lead(answer, subject="plastic")
-    assert "% by weight" in lead and "Germany" in lead
+    assert "% by mass" in lead and "Germany" in lead
     # Phrased as quotas, the question reaches § 16 (the systems' duties); phrased as "targets",
     # § 16 (2) ranks ninth, below § 1's objectives — a ranking miss the closing note records.
     quotas = bot.ask(QUOTA_QUESTION, generator="extractive")

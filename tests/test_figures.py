@@ -27,14 +27,14 @@ def test_german_enumeration_gives_each_material_its_quota_and_deadline(reader):
                 "mindestens für Holz 25, für Aluminium und Kunststoffe 50, für Eisenmetalle und Glas 70 sowie für "
                 "Papier und Karton 75 Masseprozent erreichen")
     found = _read(reader, sentence, "de")
-    assert ("50 % by weight", "aluminium, plastic", "by 31 December 2025") in found
-    assert [text for text, _, _ in found] == ["25 % by weight", "50 % by weight", "70 % by weight", "75 % by weight"]
+    assert ("50 % by mass", "aluminium, plastic", "by 31 December 2025") in found
+    assert [text for text, _, _ in found] == ["25 % by mass", "50 % by mass", "70 % by mass", "75 % by mass"]
     assert found[0][1] == "wood"
 
 
 def test_a_clause_without_subject_continues_the_one_before(reader):
     found = _read(reader, "1. 80 Masseprozent bei Glas; ab dem 1. Januar 2022 90 Masseprozent,", "de")
-    assert found == [("80 % by weight", "glass", ""), ("90 % by weight", "glass", "from 1 January 2022")]
+    assert found == [("80 % by mass", "glass", ""), ("90 % by mass", "glass", "from 1 January 2022")]
 
 def test_a_date_between_two_figures_belongs_to_the_nearer_one(reader):
     # § 16(2) VerpackG: 65 % until 2022, 70 % from 1 January 2022; the date opens the 70.
@@ -127,7 +127,7 @@ def test_a_figure_holds_only_when_its_numbers_stand_in_its_span(reader):
     source = SourceRef(chunk_id="c", doc_id="d", file="d.md", title="t", jurisdiction="DE", year=2017, language="de")
     figure = reader.read(source, "Kunststoffe sind zu mindestens 90 Masseprozent einer Verwertung zuzuführen.", 1)[0]
     assert holds(figure)
-    assert not holds(figure.model_copy(update={"value": "95", "text": "95 % by weight"}))
+    assert not holds(figure.model_copy(update={"value": "95", "text": "95 % by mass"}))
 
 
 def test_rank_prefers_the_figure_about_the_asked_subject(reader):

@@ -89,13 +89,14 @@ def test_comparison_covers_every_jurisdiction(planner):
     assert "Dutch original" in cells["NL"].text
     # Both cells state their plastics percentages in English first, as checked facts: the Dutch
     # items through the lead-in that chunking left in the chunk before them.
-    for code, country in (("DE", "Germany"), ("NL", "Netherlands")):
+    # Each in its source's measure: Masseprozent is by mass, gewichtsprocent by weight.
+    for code, country, unit in (("DE", "Germany", "% by mass"), ("NL", "Netherlands", "% by weight")):
         lead = cells[code].text.split(" original")[0]
-        assert lead.startswith(country) and "% by weight" in lead, cells[code].text
+        assert lead.startswith(country) and unit in lead, cells[code].text
         assert any(f.text in lead and "plastic" in f.subject for f in cells[code].figures), cells[code].figures
         # The matrix cell is concise: the facts with their article, then one quote.
         summary = cells[code].summary
-        assert summary.startswith(cells[code].figures[0].subject) and "% by weight" in summary
+        assert summary.startswith(cells[code].figures[0].subject) and unit in summary
         assert summary.count("“") == 1 and len(summary) < len(cells[code].text), summary
     assert comparison_markdown(result).count("| ") > 5
 

@@ -14,7 +14,7 @@ Example::
 
     gen = ExtractiveGenerator()
     "".join(gen.stream("What is the recycling quota for glass?", passages))
-    # 'Germany, § 16: 90 % by weight from 1 January 2022 (glass) [1]. German original: “…” [1]. '
+    # 'Germany, § 16: 90 % by mass from 1 January 2022 (glass) [1]. German original: “…” [1]. '
 """
 
 from __future__ import annotations
@@ -408,6 +408,6 @@ def _english_article(section: str) -> str:
 
 
 def _state(figure: Figure) -> str:
-    """'90 % by weight from 1 January 2022 (plastic, recovery)'."""
+    """'90 % by mass from 1 January 2022 (plastic, recovery)'."""
     text = figure.text + (f" {figure.period}" if figure.period else "")
     return text + (f" ({figure.subject})" if figure.subject else "")
