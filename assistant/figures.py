@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant import followup
 from assistant.query_expansion import Glossary
 from assistant.text import CN_NOT_A_COUNT, WORD_UNIT_TABLE, WORD_UNITS, YEAR, canonical, chinese_numeral, locate, numbers, sentences, terms, word_number
 from circularbench.types import Figure, SourceRef
@@ -457,8 +458,14 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     sentence and by having a deadline. Durations count only when the question asks how long;
     when the question names the kind of quantity (a share, money, a mass) and some figures are
     of that kind, the others are not what was asked."""
-    lowered = question.lower()
-    asked = {t for t in glossary.entries if re.search(rf"(?<!\w){re.escape(t)}(?:s|es)?(?!\w)", lowered)}
+    def named_in(text: str) -> set[str]:
+        lowered = text.lower()
+        # A subject named in plain English ("lithium-based batteries") counts by its glossary terms
+        # and by its other words' stems: "lithium" singles it out where every figure is a battery's.
+        return {t for t in glossary.entries if re.search(rf"(?<!\w){re.escape(t)}(?:s|es)?(?!\w)", lowered)} | set(
+            analyze(text, "en"))
+
+    asked = named_in(question)
     wanted = glossary.expanded_terms(question)
     if not _ASKS_DURATION.search(question):
         figures = [f for f in figures if f.unit not in _DURATIONS]
@@ -466,9 +473,6 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     if kinds and (fitting := [f for f in figures if _KIND_OF_UNIT.get(f.unit) in kinds]):
         figures = fitting
     years = set(YEAR.findall(question))
-    # A subject named in plain English ("lithium-based batteries") counts by its glossary terms
-    # and by its other words' stems: "lithium" singles it out where every figure is a battery's.
-    asked |= set(analyze(question, "en"))
 
     def atoms(subject: str) -> set[str]:
         out: set[str] = set()
@@ -484,6 +488,8 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     # When some of the asked subjects single out figures ("plastic" among every material's
     # quota), the figures about none of them are not what was asked.
     telling = {t for t, c in spread.items() if 0 < c < len(figures)}
+    # A follow-up's own subject ("And for beverage cartons?") goes before the earlier question's.
+    telling = telling & named_in(followup.focus(question)) or telling
     if telling:
         keep = [i for i in range(len(figures)) if named[i] & telling]
         figures, named = [figures[i] for i in keep], [named[i] for i in keep]

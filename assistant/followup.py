@@ -60,6 +60,15 @@ def _renumbered(question: str, previous: str) -> tuple[str, str]:
     return previous, question
 
 
+FOCUS = " — "  # joins a follow-up's own words to the earlier question it is searched with
+
+
+def focus(question: str) -> str:
+    """The follow-up's own words in a question :func:`rewrite` joined to the earlier one ("… for
+    paper packaging — for beverage cartons?" -> 'for beverage cartons?'), else ''."""
+    return question.rpartition(FOCUS)[2]
+
+
 def is_follow_up(question: str) -> bool:
     """Elliptical ("And for glass?") or leaning on a pronoun with too few words of its own to
     name what it refers to ("By when do they have to send it?", "Does that also apply to small
@@ -106,7 +115,7 @@ def rewrite(question: str, history: list[Turn] | None) -> str:
     swapped = _swapped(previous, focus)
     if swapped:
         return swapped
-    return f"{previous.rstrip('?. ')} — {focus}?" if focus else previous
+    return f"{previous.rstrip('?. ')}{FOCUS}{focus}?" if focus else previous
 
 
 def _swapped(previous: str, focus: str) -> str:

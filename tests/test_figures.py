@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.figures import FigureReader, holds, rank
+from assistant.followup import rewrite
 from assistant.text import numbers
-from circularbench.types import Figure, SourceRef
+from circularbench.types import Figure, SourceRef, Turn
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +138,9 @@ def test_rank_prefers_the_figure_about_the_asked_subject(reader):
     best = rank(figures, "What recycling quota applies to plastic packaging?", reader.glossary, 1)
     assert [f.value for f in best] == ["22.5"]
     assert all(isinstance(f, Figure) for f in figures)
+    # A follow-up joined to the question it continues asks about its own subject first.
+    followed = rewrite("And for metals?", [Turn(question="What recycling quota applies to plastic packaging?")])
+    assert [f.value for f in rank(figures, followed, reader.glossary, 1)] == ["50"], followed
 
 
 def test_rank_takes_the_asked_kind_of_quantity_and_the_asked_year(reader):
