@@ -15,8 +15,9 @@ uploaded document on any topic.
 
 **Ding** (Frank Richter's German-English dictionary, GPL-2+, about 200,000 entries; Debian's
 ``trans-de-en`` package, which ``scripts/setup.sh`` installs) glosses German quotes word by word
-("Dämmmaterial" -> 'insulating material', "Ziegel" -> 'brick') and, read backwards, gives query
-terms the glossary lacks their German ("commercial waste" -> Gewerbeabfall). No German or Dutch dictionary ships
+("Dämmmaterial" -> 'insulating material', "Ziegel" -> 'brick') and, read backwards (its senses
+and the query's words compared as English nouns, by lemminflect), gives query terms the glossary
+lacks their German ("commercial waste" -> Gewerbeabfall). No German or Dutch dictionary ships
 its data on PyPI; the Dutch one Debian has (FreeDict, 22,000 headwords) lacks the words of
 waste law ("verpakking", "inzameling"), so Dutch quotes keep the glossary's terms only.
 
@@ -43,6 +44,7 @@ from pathlib import Path
 import jieba
 import jieba.posseg as pseg
 import Stemmer
+from lemminflect import getLemma
 from wordfreq import get_frequency_dict, zipf_frequency
 
 from corpus.uploads import write_atomically
@@ -77,7 +79,7 @@ _REFERENCE = re.compile(r"\s+(?:\d|[IVX]+\b)")
 _GERMAN_NOUN = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{2,}(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*\b")
 _GERMAN_MODIFIER = re.compile(r"\b[a-zäöüß]{4,}\b")
 _DING_MODIFIER = re.compile(r"\{(?:adj|adv)\}")
-_DING_FORMAT = 3  # raised whenever Ding.parse changes what it keeps, so older caches are not read
+_DING_FORMAT = 4  # raised whenever Ding.parse changes what it keeps, so older caches are not read
 _MIN_COMPOUND = 8  # a shorter German word is hardly two words
 
 
@@ -91,6 +93,15 @@ def _data_file() -> Path:
 
 def _key(phrase: str) -> str:
     return " ".join(_stem(w) for w in _WORD.findall(phrase.lower()))
+
+
+@lru_cache(maxsize=65536)
+def _noun_key(phrase: str) -> str:
+    """``phrase`` with each word as the noun it is a form of ("batteries" -> 'battery'), by
+    lemminflect's English lexicon: a Snowball stem joins words of other senses and parts of
+    speech ("responsible" and "response" are both 'respons', "quickly" and "quickness" 'quick'),
+    and Ding's reverse lookup gives German nouns only."""
+    return " ".join((getLemma(w, upos="NOUN") or (w,))[0] for w in _WORD.findall(phrase.lower()))
 
 
 @dataclass(frozen=True)
@@ -278,7 +289,7 @@ class Ding:
                         if rank[0] < 2:  # a far field's noun is no translation for this product's questions
                             for n, english in enumerate(senses):
                                 if len(english.split()) <= 3:
-                                    nouns = backwards.setdefault(_key(english), {})
+                                    nouns = backwards.setdefault(_noun_key(english), {})
                                     nouns[word] = min(nouns.get(word, 1), int(n > 0))
                         old = best.get(word)
                         # Equal ranks: the more common English rendering ('fine', not 'mulct').
@@ -288,7 +299,7 @@ class Ding:
         # "Durchgang", which mining calls a fine), then one whose entry gives the term first, then
         # the most common in general German.
         german = get_frequency_dict("de")
-        reverse = {key: tuple(sorted(nouns, key=lambda w: (_key(best[w][1]) != key if w in best else True,
+        reverse = {key: tuple(sorted(nouns, key=lambda w: (_noun_key(best[w][1]) != key if w in best else True,
                                                            nouns[w], -german.get(w, 0.0))))
                    for key, nouns in backwards.items() if key}
         return cls({w: sense for w, (_, sense) in best.items()},
@@ -296,10 +307,10 @@ class Ding:
                    {w: sense for w, (_, sense) in modifiers.items()}, _by_stem(modifiers))
 
     def translate(self, term: str, limit: int = 3) -> list[str]:
-        """At most ``limit`` German nouns (lower-cased) Ding renders as ``term``, compared by
-        English stems: a noun whose own sense is the term first, then one whose entry gives it
+        """At most ``limit`` German nouns (lower-cased) Ding renders as ``term``, compared as
+        English nouns (see _noun_key): a noun whose own sense is the term first, then one whose entry gives it
         first, then the most common in general German (wordfreq)."""
-        return list(self.reverse.get(_key(term), ())[:limit])
+        return list(self.reverse.get(_noun_key(term), ())[:limit])
 
     def sense(self, word: str) -> str:
         """The English sense of a German noun: its entry's, its singular's ("Fraktionen" ->

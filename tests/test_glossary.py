@@ -91,6 +91,9 @@ def test_ding_reads_glosses_backwards_primary_sense_first(tmp_path):
     # A noun whose own sense is the term goes before one that mining calls a fine ("Abrieb").
     assert ding.translate("fine", 1) == ["geldstrafe"]
     assert ding.translate("no such english term") == []
+    # Matched as nouns, plurals through their singular: not by a stem shared with other words
+    # ("responsible" and "response" stem alike, and Ding renders "response" as Antwort).
+    assert "batterie" in ding.translate("batteries") and ding.translate("responsible") == []
     # Read once, then from the cache: the same dictionary.
     assert list(tmp_path.glob("ding-*.pickle")) and Ding.load.__wrapped__(Ding, Settings().lexicon_german,
                                                                          str(tmp_path)) == ding
