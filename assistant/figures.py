@@ -136,8 +136,9 @@ _ASKED_KINDS = {
     "mass": re.compile(r"\b(tonnes?|tons|kilo(?:gram)?s?|kg|weight of|volumes?|quantit(?:y|ies))\b", re.I),
     "count": re.compile(r"\b(how many|number of|per (?:capita|person|inhabitant)|consumption levels?)\b", re.I),
 }
-_KIND_OF_UNIT = {"%": "share", "% by weight": "share", "% by mass": "share", "EUR": "money", "cent": "money", "USD": "money",
-                 "SGD": "money", "GBP": "money", "yuan": "money", "kg": "mass", "t": "mass", "per capita": "count"}
+_KIND_OF_UNIT = {"%": "share", "% by weight": "share", "% by mass": "share", "EUR": "money", "cent": "money",
+                 "USD": "money", "SGD": "money", "GBP": "money", "yuan": "money", "kg": "mass", "t": "mass",
+                 "per capita": "count"}
 # Glossary terms that name a measure, not what it applies to.
 MEASURES = {"percent by weight", "weight", "percentage", "rate", "share", "quota", "target", "minimum"}
 
@@ -459,11 +460,11 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     when the question names the kind of quantity (a share, money, a mass) and some figures are
     of that kind, the others are not what was asked."""
     def named_in(text: str) -> set[str]:
-        lowered = text.lower()
         # A subject named in plain English ("lithium-based batteries") counts by its glossary terms
         # and by its other words' stems: "lithium" singles it out where every figure is a battery's.
-        return {t for t in glossary.entries if re.search(rf"(?<!\w){re.escape(t)}(?:s|es)?(?!\w)", lowered)} | set(
-            analyze(text, "en"))
+        lowered = text.lower()
+        found = {t for t in glossary.entries if re.search(rf"(?<!\w){re.escape(t)}(?:s|es)?(?!\w)", lowered)}
+        return found | set(analyze(text, "en"))
 
     asked = named_in(question)
     wanted = glossary.expanded_terms(question)

@@ -66,7 +66,8 @@ FOCUS = " — "  # joins a follow-up's own words to the earlier question it is s
 def focus(question: str) -> str:
     """The follow-up's own words in a question :func:`rewrite` joined to the earlier one ("… for
     paper packaging — for beverage cartons?" -> 'for beverage cartons?'), else ''."""
-    return question.rpartition(FOCUS)[2]
+    _, joined, own = question.rpartition(FOCUS)
+    return own if joined else ""
 
 
 def is_follow_up(question: str) -> bool:

