@@ -490,7 +490,8 @@ def rank(figures: list[Figure], question: str, glossary: Glossary, limit: int) -
     # quota), the figures about none of them are not what was asked.
     telling = {t for t, c in spread.items() if 0 < c < len(figures)}
     # A follow-up's own subject ("And for beverage cartons?") goes before the earlier question's.
-    telling = telling & named_in(followup.focus(question)) or telling
+    if own := followup.focus(question):
+        telling = telling & named_in(own) or telling
     if telling:
         keep = [i for i in range(len(figures)) if named[i] & telling]
         figures, named = [figures[i] for i in keep], [named[i] for i in keep]
