@@ -10,6 +10,9 @@ Example::
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import langcodes
 
 from indexer.chunking import text_length
 from indexer.analysis import plain_tokens
@@ -229,3 +232,10 @@ def focus(text: str, wanted: set[str], max_chars: int, spans: tuple[str, ...] = 
             keep.append(i)
             used += text_length(parts[i]) + 1
     return " ".join(parts[i] for i in sorted(keep)) or parts[ranked[0]][:max_chars]
+
+
+@lru_cache(maxsize=256)
+def language_name(code: str) -> str:
+    """The English name of a language code ("nl" -> 'Dutch', "pl" -> 'Polish'), so a quote from
+    any uploaded document is labelled in words; the code itself where it names no language."""
+    return langcodes.Language.get(code).display_name() if langcodes.tag_is_valid(code) else code

@@ -26,10 +26,8 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 from assistant.figures import FigureReader
-from assistant.text import numbers
+from assistant.text import language_name, numbers
 from indexer.chunking import cjk_characters
-
-LANGUAGE_NAMES = {"de": "German", "zh": "Chinese", "nl": "Dutch", "fr": "French", "ja": "Japanese"}
 
 SYSTEM = ("You translate legal and policy text into English. Translate the whole text faithfully. "
           "Keep every number, percentage, amount, date and article or paragraph reference exactly as in the "
@@ -130,7 +128,7 @@ class Translator:
         if self.cache and (hit := self.cache.get(sentence, self.model.name)):
             return hit
         messages = [{"role": "system", "content": SYSTEM},
-                    {"role": "user", "content": f"{LANGUAGE_NAMES.get(language, language)} text:\n{sentence}"}]
+                    {"role": "user", "content": f"{language_name(language)} text:\n{sentence}"}]
         text = " ".join("".join(self.model.chat_stream(messages, max_tokens=token_budget(sentence))).split())
         rendering = Rendering(sentence, text, self.model.name, tuple(check(sentence, text)))
         if self.cache:

@@ -9,7 +9,7 @@ from assistant.figures import FigureReader
 from assistant.injection import is_instruction, neutralize
 from assistant.prompting import build_messages
 from assistant.query_expansion import Glossary
-from assistant.text import asked_term, asks_for_figure, defined_term, focus, numbers, sentences
+from assistant.text import asked_term, asks_for_figure, defined_term, focus, language_name, numbers, sentences
 from assistant.verification import verify_answer
 from circularbench.types import Citation, Passage, SearchFilters, Turn
 
@@ -277,3 +277,11 @@ def test_when_a_law_applies_from_is_answered_from_its_commencement_sentence():
     german = passage("Dieses Gesetz tritt am 1. Januar 2019 in Kraft. Die Hersteller haben Verpackungen zu registrieren.", 2, "de")
     answer = "".join(ExtractiveGenerator().stream("Since when is the law in force?", [german]))
     assert answer.startswith("Germany, § 2: 1 January 2019") and "registrieren" not in answer
+
+
+def test_a_quote_in_any_language_is_labelled_by_its_name():
+    # An upload in a language the project never listed is named too, not shown as its code.
+    polish = passage("Butelki PET zawierają co najmniej 25 % materiału z recyklingu od dnia 1 stycznia 2025 r.", 1, "pl")
+    answer = "".join(ExtractiveGenerator().stream("What must PET bottles contain?", [polish]))
+    assert "Polish original" in answer and "pl original" not in answer
+    assert language_name("nl") == "Dutch" and language_name("no such language") == "no such language"

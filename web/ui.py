@@ -27,6 +27,7 @@ from assistant import jurisdictions as jur
 from assistant.plan_export import comparison_markdown, comparison_xlsx, plan_docx, plan_markdown
 from assistant.plans import Planner
 from assistant.snapshot import IndexSnapshots
+from assistant.text import language_name
 from circularbench.documents import DocumentService
 from circularbench.settings import Settings
 from circularbench.types import SearchFilters, Turn
@@ -51,8 +52,6 @@ EXAMPLES = [
 ]
 STORAGE_KEY = "circularbench-conversation-v1"
 MAX_PAST = 20
-# Kept for callers of the old name.
-LANGUAGE_NAMES = R.LANGUAGE_NAMES
 
 
 def visible_errors(fn):
@@ -296,12 +295,12 @@ def build_ui(snapshots: IndexSnapshots, docs: DocumentService, settings: Setting
         rows = []
         for d in summaries:
             hay = " ".join([d.title, d.doc_id, d.jurisdiction, jur.name(d.jurisdiction), str(d.year or ""), d.doc_type,
-                            R.language(d.language)]).lower()
+                            language_name(d.language)]).lower()
             if words and not all(w in hay for w in words):
                 continue
             open_btn = R._open_button({"doc_id": d.doc_id, "page": 1 if d.pages else "", "section": "", "quote": ""}, "Open")
             rows.append([f'<span title="{R.esc(d.title)}">{R.esc(d.title)}</span><br><span class="cb-doc-id">{R.esc(d.doc_id)}</span>',
-                         R.esc(jur.name(d.jurisdiction)), R.esc(d.year or "n.d."), R.esc(d.doc_type), R.esc(R.language(d.language)),
+                         R.esc(jur.name(d.jurisdiction)), R.esc(d.year or "n.d."), R.esc(d.doc_type), R.esc(language_name(d.language)),
                          R.esc(sizes[d.doc_id]), str(d.chunks), "uploaded" if d.uploaded else "corpus", open_btn])
         table = R.table_html(["Title", "Jurisdiction", "Year", "Type", "Language", "Pages / articles", "Chunks", "Origin", ""],
                              rows, "cb-docs", raw=True)

@@ -28,9 +28,9 @@ from typing import Any, Iterable
 
 from assistant import jurisdictions as jur
 from assistant.plan_export import local_numbers, source_numbers
+from assistant.text import language_name
 from assistant.verification import DROPPED_NOTE
 
-LANGUAGE_NAMES = {"en": "English", "de": "German", "zh": "Chinese", "nl": "Dutch", "fr": "French", "ja": "Japanese"}
 _MARKER = re.compile(r"\[(\d+)\]")
 _REFUSAL_LEAD = re.compile(r"^\s*The indexed documents don't answer this:\s*", re.I)
 _NEARBY = re.compile(r"\s*Nearby topics the corpus does cover:.*$", re.S)
@@ -48,10 +48,6 @@ def esc(text: Any) -> str:
 
 def one_line(text: str) -> str:
     return " ".join((text or "").split())
-
-
-def language(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def where(c: dict) -> str:
@@ -174,7 +170,7 @@ def source_card(c: dict, anchor: str) -> str:
     jurisdiction, year, page or article, language, the quote, and a button to open the source."""
     loc = where(c)
     meta = " · ".join(x for x in (jur.name(c["jurisdiction"]), str(c.get("year") or "n.d."), loc,
-                                  language(c.get("language", ""))) if x)
+                                  language_name(c.get("language", ""))) if x)
     return (f'<div class="cb-card" id="{esc(anchor)}"><div class="cb-card-head"><span class="cb-n">{c["n"]}</span>'
             f'<span class="cb-title" title="{esc(c["title"])}">{esc(c["title"])}</span></div>'
             f'<div class="cb-card-meta">{esc(meta)}</div>'
@@ -212,7 +208,7 @@ def sources_html(turns: list[dict]) -> str:
 def viewer_html(view: Any) -> str:
     """The source viewer panel for a :class:`circularbench.viewer.SourceView`."""
     r = view.record
-    facts = [jur.name(r.jurisdiction), str(r.year or "n.d."), r.doc_type, language(r.language)]
+    facts = [jur.name(r.jurisdiction), str(r.year or "n.d."), r.doc_type, language_name(r.language)]
     if view.page:
         facts.append(f"page {view.page} of {view.pages}")
     if view.section:
@@ -309,13 +305,13 @@ def index_summary(documents: list[Any]) -> tuple[str, str]:
     years = [d.year for d in documents if d.year]
     langs = Counter(d.language for d in documents)
     line = (f"**{len(documents)} documents** from **{len(by_jur)} jurisdictions** in "
-            f"{', '.join(f'{language(k)} ({v})' for k, v in langs.most_common())}"
+            f"{', '.join(f'{language_name(k)} ({v})' for k, v in langs.most_common())}"
             + (f", published {min(years)}–{max(years)}" if years else "") + ".")
     rows = []
     for code, docs in sorted(by_jur.items(), key=lambda kv: (-len(kv[1]), jur.name(kv[0]))):
         ys = sorted(d.year for d in docs if d.year)
         types = Counter(d.doc_type for d in docs)
-        rows.append([jur.name(code), str(len(docs)), ", ".join(sorted({language(d.language) for d in docs})),
+        rows.append([jur.name(code), str(len(docs)), ", ".join(sorted({language_name(d.language) for d in docs})),
                      (f"{ys[0]}–{ys[-1]}" if ys and ys[0] != ys[-1] else str(ys[0]) if ys else "n.d."),
                      ", ".join(f"{v} {k}{'s' if v > 1 else ''}" for k, v in types.most_common())])
     return line, table_html(["Jurisdiction", "Documents", "Languages", "Years", "Types"], rows, "cb-indexed")

@@ -29,11 +29,10 @@ from assistant import jurisdictions as jur
 from assistant.figures import LIST_ITEM, MEASURES, UNIT_WORD, FigureReader, rank
 from assistant.query_expansion import Glossary
 from assistant.text import (YEAR, asked_term, asks_for_definition, asks_for_figure, chinese_numeral, defined_term,
-                            defines, locate, numbers, sentences)
+                            defines, language_name, locate, numbers, sentences)
 from circularbench.types import Figure, Passage, paragraph_at
 from indexer.analysis import analyze
 
-LANGUAGE_NAMES = {"de": "German", "zh": "Chinese", "nl": "Dutch", "fr": "French", "ja": "Japanese"}
 _HEADING = re.compile(r"^#+\s*")
 _ENDS = (".", "!", "?", "。", "；", ";", ":", "：")
 _QUESTION_WORDS = {"what", "which", "how", "does", "do", "is", "are", "the", "when", "who", "why", "much", "many"}
@@ -325,7 +324,7 @@ class ExtractiveGenerator:
                 # The original stays as a quote, labelled with its language; without a translator
                 # the reader gets its terms in English from the glossary.
                 gloss = self.gloss(body, language)
-                yield (f"{LANGUAGE_NAMES.get(language, language)} original" + (f" (terms: {gloss})" if gloss else "")
+                yield (f"{language_name(language)} original" + (f" (terms: {gloss})" if gloss else "")
                        + f": “{body}” [{n}]. ")
 
     def where(self, passages: list[Passage], chosen: list[tuple[int, str]], years: frozenset[str] = frozenset()) -> str:
@@ -352,7 +351,7 @@ class ExtractiveGenerator:
                 cited[place] = cited.get(place, "") + f"[{n}]"
             places = [f"{place} {marks}" for place, marks in cited.items()]
             listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
-            parts.append(f"{jur.name(p.jurisdiction)}: the {LANGUAGE_NAMES.get(p.language, p.language)} text"
+            parts.append(f"{jur.name(p.jurisdiction)}: the {language_name(p.language)} text"
                          f"{_title_phrase(p.title)} addresses this in {listed}.")
         return " ".join(parts)
 
