@@ -159,7 +159,7 @@ def asks_for_figure(question: str) -> bool:
 
 
 # "What is a 'resource recovery' business model": no word boundary before a quote mark.
-_DEFINITION_QUESTION = re.compile(r"\b(define[sd]?|definition|mean[st]?|meaning|meant|what counts as)\b|\bwhat is an? (?=\w|[‘'\"“])",
+_DEFINITION_QUESTION = re.compile(r"\b(define[sd]?|definition|mean[st]?|meaning|meant|(?:what|who) counts as)\b|\bwhat is an? (?=\w|[‘'\"“])",
                                   re.I)
 # How laws and reports define a term, in the corpus languages: "‘x’ means", "im Sinne dieses
 # Gesetzes", "wordt verstaan onder", "本法所称…是指".
@@ -179,7 +179,7 @@ def defines(text: str) -> bool:
 
 # A quoted term: the marks stand outside words, so "WBCSD's CDX paper and Germany's" quotes nothing.
 _QUOTED_TERM = re.compile(r"(?<!\w)[‘'\"“„]([^’'\"”“]{2,80}?)[’'\"”“](?!\w)")
-_ASKED_TERM = re.compile(r"\b(?:define[sd]?|definition of|meaning of|what counts as|what is meant by|what (?:is|are))"
+_ASKED_TERM = re.compile(r"\b(?:define[sd]?|definition of|meaning of|(?:what|who) counts as|what is meant by|what (?:is|are))"
                          r"\s+(?:an?\s+|the\s+)?(?:(?:definition|meaning) of\s+(?:an?\s+|the\s+)?)?"
                          r"(.+?)(?=\s+(?:under|in|by|for|according|within|as|at)\b|[?,;]|$)"
                          r"|\bwhat (?:does|do) (?:an?\s+|the\s+)?(.+?) mean\b", re.I)
