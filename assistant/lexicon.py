@@ -346,8 +346,8 @@ class Ding:
     def gloss(self, text: str, limit: int = 12, modifiers: bool = True) -> list[str]:
         """English senses of the nouns (with ``modifiers``, the adjectives and adverbs too) of
         German ``text``, in its order, each once: a word-by-word gloss for a reader without
-        German, not a translation ("eine kostenfreie Rückgabe … unverzüglich": 'free of charge',
-        'surrender', 'promptly'). A noun before a number is a reference ("Absatz 1", "Anlage
+        German, not a translation ("eine kostenfreie Rückgabe … unverzüglich": 'free of charge
+        surrender', 'promptly'), an adjective with the noun it stands before. A noun before a number is a reference ("Absatz 1", "Anlage
         5"), not content. Of more than ``limit`` words the rarest in general German (wordfreq)
         are kept, since the common ones ('person', 'year', 'other') say least about what a
         sentence rules.
@@ -360,10 +360,18 @@ class Ding:
                        + [(m.start(), m.group(), self.modifier) for m in _GERMAN_MODIFIER.finditer(text) if modifiers],
                        key=lambda found: found[0])
         words: dict[str, str] = {}  # word -> sense, first occurrence order
-        for _, word, sense_of in found:
+        attribute = ""  # the sense of an adjective right before the next word
+        for i, (start, word, sense_of) in enumerate(found):
             if word in words or word.lower() in _STOPWORDS:
                 continue
             sense = sense_of(word)
+            if sense_of == self.modifier and sense and i + 1 < len(found) and found[i + 1][2] == self.sense \
+                    and found[i + 1][0] == start + len(word) + 1:
+                attribute = sense  # "unabhängigen Sachverständigen": one 'independent expert', not two words
+                continue
+            if attribute and sense and sense_of == self.sense:
+                sense = f"{attribute} {sense}"
+            attribute = ""
             if sense and sense not in words.values():
                 words[word] = sense
         kept = set(sorted(words, key=lambda w: zipf_frequency(w, "de"))[:limit])

@@ -79,8 +79,11 @@ def test_ding_glosses_a_german_sentence_word_by_word():
     many = "Erzeuger, Besitzer, Glas, Kunststoff, Metalle, Holz, Dämmmaterial, Bitumengemische, Beton, Ziegel"
     kept = ding.gloss(many, limit=3)
     assert len(kept) == 3 and "glass" not in kept and "insulating material" in kept  # the rarest
-    # Adjectives and adverbs too, inflected ones through their stem: what a duty is like.
-    assert ding.gloss("eine kostenfreie Möglichkeit der Rückgabe") == ["free of charge", "way", "surrender"]
+    # Adjectives and adverbs too, inflected ones through their stem: what a duty is like. One
+    # right before a noun is glossed with it, one apart from it alone.
+    assert ding.gloss("eine kostenfreie Rückgabe, unverzüglich") == ["free of charge surrender", "promptly"]
+    assert ding.gloss("von einem unabhängigen Sachverständigen") == ["independent expert"]
+    assert ding.gloss("kostenfrei. Rückgabe") == ["free of charge", "surrender"]
     assert ding.modifier("sonstige") == "other" and ding.modifier("organischer") == "organic"
     assert ding.modifier("Rückgabe") == ""  # a noun is no modifier
 
