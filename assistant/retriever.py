@@ -28,6 +28,7 @@ Example::
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,11 @@ _RRF_K = 60  # the usual constant of reciprocal rank fusion
 _SENTENCE_ENDS = (".", "!", "?", ";", ":", "。", "！", "？", "；", "：")
 _MAX_CONTINUATION = 400  # characters: a longer rest is a run-on list or a table, not a sentence's end
 _LEGAL_TYPES = frozenset({"law", "regulation"})
+# The keyword side of a search is worked out here while the caller's thread embeds the question:
+# embedders run in C or torch without holding the GIL, so on two cores the keyword side costs no
+# time. (Not the other way round: a finished embedding would wait for the GIL held by Python
+# work.) Shared by every retriever, as an index rebuild opens a new one.
+_KEYWORD_SIDE = ThreadPoolExecutor(thread_name_prefix="keyword-side")
 
 
 class IndexNotReadyError(RuntimeError):
@@ -62,6 +68,18 @@ class Hit:
     score: float  # the learned ranker's estimate that it holds the answer, else the fused (reciprocal rank) score
     dense_similarity: float | None  # cosine similarity to the question, when the dense side found it
     keyword_score: float | None  # BM25 score of the expanded question, when the keyword side found it
+
+
+@dataclass(frozen=True)
+class KeywordSide:
+    """What the search of one scope needs besides the question's embedding (see :meth:`HybridRetriever.keyword_side`)."""
+
+    query: str  # the question, without the words naming the scope's documents
+    allowed: np.ndarray | None  # the chunks the scope admits (None: all)
+    targeted: set[str]  # the languages the scope aims at
+    translations: dict[str, str]  # language -> the glossary's rendering of the question
+    untranslated: dict[str, float]  # language -> share of the question no translation reaches
+    rankings: list[tuple[str, list[tuple[str, float]]]]  # (language, its BM25 ranking: chunk id, score)
 
 
 class HybridRetriever:
@@ -193,12 +211,14 @@ class HybridRetriever:
         """The ``k`` best chunks; ``learned=False`` keeps the fusion's order though a ranker is set."""
         if not self.chunks:
             return []
-        scopes = self.scopes(query, filters or SearchFilters())
+        chosen = filters or SearchFilters()
+        sides = _KEYWORD_SIDE.submit(lambda: [(scope, self.keyword_side(query, scope, pool))
+                                              for scope in self.scopes(query, chosen)])
         vector = self.embedder.embed_query(query)  # once, whatever the number of scopes
-        if len(scopes) == 1:
-            return self._search(query, vector, k, scopes[0], pool, learned)
+        per = [self._search(query, vector, k, scope, pool, learned, side) for scope, side in sides.result()]
+        if len(per) == 1:
+            return per[0]
         # Several documents or jurisdictions: each gets its share, in turn.
-        per = [self._search(query, vector, k, scope, pool, learned) for scope in scopes]
         out: list[Hit] = []
         seen: set[str] = set()
         for rank in range(k):
@@ -268,15 +288,28 @@ class HybridRetriever:
         codes = self._expanded(filters)
         return {lang for code in codes for lang in self.languages.get(code, ())}
 
-    def candidates(self, query: str, vector, filters: SearchFilters, pool: int = 50) -> tuple[list[Candidate], QuerySignals]:
-        """The fused candidates of one scope, best first, with what each ranking said of them.
-        In a scope confined to documents, the words naming them are left out of the keyword
-        side and of the ranker's signals (see DocumentNames.without_names); the dense side keeps
-        the question whole (one embedding per question, whatever the scopes)."""
+    def keyword_side(self, query: str, filters: SearchFilters, pool: int = 50) -> KeywordSide:
+        """The keyword side of one scope's search: the question's translations and a BM25
+        ranking per language. In a scope confined to documents, the words naming them are left
+        out of it and of the ranker's signals (see DocumentNames.without_names)."""
         if filters.documents:
             query = self.names.without_names(query, filters.documents)
         allowed = self.allowed(filters)
-        dense_hits = self.dense_search(vector, pool, allowed)
+        translations = self.glossary.translations(query)
+        rankings = []
+        for language, q in [("en", query)] + [(lang, q) for lang, q in translations.items() if q]:
+            rankings.append((language, [(cid, s) for cid, s in self.keyword.search(q, k=pool * 4, language=language)
+                                        if cid in self.chunks and (allowed is None or allowed[self.dense.row[cid]])][:pool]))
+        return KeywordSide(query, allowed, self._target_languages(filters), translations,
+                           self.glossary.untranslated(query), rankings)
+
+    def candidates(self, query: str, vector, filters: SearchFilters, pool: int = 50,
+                   side: KeywordSide | None = None) -> tuple[list[Candidate], QuerySignals]:
+        """The fused candidates of one scope, best first, with what each ranking said of them,
+        and the ranker's signals. The dense side takes the question whole (one embedding per
+        question, whatever the scopes); ``side``: the scope's keyword side, if already worked out."""
+        side = side or self.keyword_side(query, filters, pool)
+        dense_hits = self.dense_search(vector, pool, side.allowed)
         found: dict[str, Candidate] = {}
 
         def candidate(cid: str) -> Candidate:
@@ -289,13 +322,8 @@ class HybridRetriever:
             c.dense_rank, c.dense_similarity = rank, similarity
             c.fused = 1 / (_RRF_K + rank)
 
-        targeted = self._target_languages(filters)
-        translations = self.glossary.translations(query)
-        rankings = [("en", query)] + [(lang, q) for lang, q in translations.items() if q]
-        for language, q in rankings:
-            weight = 1.0 if language == "en" or language in targeted else self.translated_weight
-            hits = [(cid, s) for cid, s in self.keyword.search(q, k=pool * 4, language=language)
-                    if cid in self.chunks and (allowed is None or allowed[self.dense.row[cid]])][:pool]
+        for language, hits in side.rankings:
+            weight = 1.0 if language == "en" or language in side.targeted else self.translated_weight
             for rank, (cid, s) in enumerate(hits, start=1):
                 c = candidate(cid)
                 relative = s / hits[0][1]
@@ -305,7 +333,7 @@ class HybridRetriever:
                     c.keyword_score = max(s, c.keyword_score or 0.0)
                     if c.translated_rank is None or rank < c.translated_rank:
                         c.translated_rank, c.translated_relative = rank, relative
-                        c.translated_targeted = language in targeted
+                        c.translated_targeted = language in side.targeted
                 c.fused += weight / (_RRF_K + rank)
 
         if self.preamble_weight != 1.0:
@@ -317,14 +345,15 @@ class HybridRetriever:
                     c.fused *= self.preamble_weight
         ordered = sorted(found.values(), key=lambda c: c.fused, reverse=True)
         best = dense_hits[0][1] if dense_hits else 0.0
-        return ordered, QuerySignals(query, targeted, translations, best, self.glossary.untranslated(query))
+        return ordered, QuerySignals(side.query, side.targeted, side.translations, best, side.untranslated)
 
     def features(self, signals: QuerySignals, candidates: list[Candidate]):
         """The learned ranker's feature rows of ``candidates`` (assistant/ranking.py)."""
         return features(signals, candidates, self._profiles, self._articled)
 
-    def _search(self, query: str, vector, k: int, filters: SearchFilters, pool: int, learned: bool) -> list[Hit]:
-        ordered, signals = self.candidates(query, vector, filters, pool)
+    def _search(self, query: str, vector, k: int, filters: SearchFilters, pool: int, learned: bool,
+                side: KeywordSide) -> list[Hit]:
+        ordered, signals = self.candidates(query, vector, filters, pool, side)
         scores = [c.fused for c in ordered]
         if learned and self.ranker is not None and ordered:
             # The learned order applies to the top candidates; the rest keep the fusion's order.
