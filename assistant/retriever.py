@@ -41,7 +41,7 @@ from assistant.query_expansion import Glossary
 from assistant.ranking import BUILTIN, Candidate, ChunkProfiles, LinearRanker, QuerySignals, features
 from assistant.text import locate, sentences
 from circularbench.settings import Settings
-from circularbench.types import Chunk, Passage, SearchFilters, last_paragraph
+from circularbench.types import LEGAL_TYPES, Chunk, Passage, SearchFilters, last_paragraph
 from indexer.embeddings import Embedder, load_embedder
 from indexer.keyword_index import KeywordIndex
 from indexer.ledger import Ledger
@@ -50,7 +50,6 @@ from indexer.vector_store import VectorStore
 _RRF_K = 60  # the usual constant of reciprocal rank fusion
 _SENTENCE_ENDS = (".", "!", "?", ";", ":", "。", "！", "？", "；", "：")
 _MAX_CONTINUATION = 400  # characters: a longer rest is a run-on list or a table, not a sentence's end
-_LEGAL_TYPES = frozenset({"law", "regulation"})
 # The keyword side of a search is worked out here while the caller's thread embeds the question:
 # embedders run in C or torch without holding the GIL, so on two cores the keyword side costs no
 # time. (Not the other way round: a finished embedding would wait for the GIL held by Python
@@ -114,12 +113,13 @@ class HybridRetriever:
             self.languages.setdefault(r.jurisdiction, set()).add(r.language)
         self.doc_languages = {r.id: r.language for r in records}
         self.doc_jurisdiction = {r.id: r.jurisdiction for r in records}
+        self.short_titles = {r.id: r.short_title for r in records}
         self.names = DocumentNames.from_records(records)
         self.glossary = glossary or Glossary.load()
         self._profiles = ChunkProfiles(self.glossary)
         self.translated_weight = translated_weight
         self.preamble_weight = preamble_weight
-        self._articled = {c.doc_id for c in self.chunks.values() if c.section and c.doc_type in _LEGAL_TYPES}
+        self._articled = {c.doc_id for c in self.chunks.values() if c.section and c.doc_type in LEGAL_TYPES}
         self._neighbours: dict[int, dict[str, str]] | None = None  # step (-1, 1) -> chunk id -> its neighbour
 
     def lead_in(self, chunk: Chunk) -> str:
@@ -159,7 +159,7 @@ class HybridRetriever:
         """The hit as the assistant and the API show it, with the list lead-in and the numbered
         paragraph it continues and the end of the sentence it stops inside."""
         return Passage.from_chunk(hit.chunk, hit.score, self.lead_in(hit.chunk), self.opening_paragraph(hit.chunk),
-                                  self.continuation(hit.chunk))
+                                  self.continuation(hit.chunk), self.short_titles.get(hit.chunk.doc_id, ""))
 
     def _neighbour(self, chunk: Chunk, step: int) -> Chunk | None:
         """The chunk before (``step`` -1) or after (1) ``chunk`` in its document's text, if any."""

@@ -17,6 +17,9 @@ _ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,120}$"
 _FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.(pdf|md|markdown|txt|html|htm)$"
 
 
+LEGAL_TYPES = frozenset({"law", "regulation"})  # the document types that oblige, article by article
+
+
 class DocumentRecord(BaseModel):
     """One document of the corpus, as described by the manifest."""
 
@@ -162,12 +165,15 @@ class Passage(SourceRef):
 
     continued: str = Field(default="", description="The end of the sentence the chunk stopped inside, from the "
                            "text after it (already part of ``text``).")
+    short_title: str = Field(default="", description="The document's English name, when its record gives one: "
+                             "'Packaging Act'.")
 
     @classmethod
     def from_chunk(cls, chunk: Chunk, score: float, lead_in: str = "", opening_paragraph: str = "",
-                   continued: str = "") -> "Passage":
+                   continued: str = "", short_title: str = "") -> "Passage":
         """``continued`` is appended to the chunk's text: the passage then ends where its last sentence does."""
         return cls(score=score, lead_in=lead_in, opening_paragraph=opening_paragraph, continued=continued,
+                   short_title=short_title,
                    **chunk.model_dump(exclude={"heading", "char_start", "char_end", "text"}), text=chunk.text + continued)
 
     @property

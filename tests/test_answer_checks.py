@@ -277,6 +277,12 @@ def test_when_a_law_applies_from_is_answered_from_its_commencement_sentence():
     german = passage("Dieses Gesetz tritt am 1. Januar 2019 in Kraft. Die Hersteller haben Verpackungen zu registrieren.", 2, "de")
     answer = "".join(ExtractiveGenerator().stream("Since when is the law in force?", [german]))
     assert answer.startswith("Germany, § 2: 1 January 2019") and "registrieren" not in answer
+    # The document's English name goes before its article, unless it holds a number the passage lacks.
+    named = german.model_copy(update={"short_title": "Packaging Act"})
+    assert "".join(ExtractiveGenerator().stream("Since when is the law in force?", [named])).startswith(
+        "Germany, Packaging Act § 2: 1 January 2019")
+    dated = german.model_copy(update={"short_title": "Packaging Act 2017"})
+    assert "".join(ExtractiveGenerator().stream("Since when is the law in force?", [dated])).startswith("Germany, § 2:")
 
 
 def test_a_quote_in_any_language_is_labelled_by_its_name():

@@ -30,7 +30,7 @@ from assistant.figures import LIST_ITEM, MEASURES, UNIT_WORD, FigureReader, rank
 from assistant.query_expansion import Glossary
 from assistant.text import (YEAR, asked_term, asks_for_definition, asks_for_figure, chinese_numeral, defined_term,
                             defines, language_name, locate, numbers, sentences)
-from circularbench.types import Figure, Passage, paragraph_at
+from circularbench.types import LEGAL_TYPES, Figure, Passage, paragraph_at
 from indexer.analysis import analyze
 
 _HEADING = re.compile(r"^#+\s*")
@@ -294,7 +294,7 @@ class ExtractiveGenerator:
             p = passages[n - 1]
             span = locate(spans[n], p.text) if n in spans else ""
             paragraph = paragraph_at(p.text, span, p.opening_paragraph) if span else ""
-            section = " ".join(x for x in (_english_article(p.section), paragraph) if x)
+            section = " ".join(x for x in (_short_title(p), _english_article(p.section), paragraph) if x)
             where = ", ".join(x for x in (jur.name(p.jurisdiction), section, f"p. {p.page}" if p.page else "") if x)
             parts.append(f"{where}: {'; '.join(said)} [{n}].")
         return " ".join(parts)
@@ -351,8 +351,10 @@ class ExtractiveGenerator:
                 cited[place] = cited.get(place, "") + f"[{n}]"
             places = [f"{place} {marks}" for place, marks in cited.items()]
             listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
+            name = _short_title(p)
+            name = (f"the {name}" if p.doc_type in LEGAL_TYPES else name) if name else _title_name(p.title)
             parts.append(f"{jur.name(p.jurisdiction)}: the {language_name(p.language)} text"
-                         f"{_title_phrase(p.title)} addresses this in {listed}.")
+                         f"{f' of {name}' if name else ''} addresses this in {listed}.")
         return " ".join(parts)
 
     def gloss(self, sentence: str, language: str, limit: int = 8) -> str:
@@ -372,15 +374,21 @@ class ExtractiveGenerator:
         return ", ".join(named)
 
 
-def _title_phrase(title: str) -> str:
-    """' of <name>' for a lead, from the name a title gives in brackets (an English name or a
-    short title: "报废机动车回收管理办法 (Measures for …)", "… (VerpackG)"); '' without one,
-    since a long native title would turn the lead into that language, or when the name holds a
-    number (every number an answer states must stand in the passage it cites). The source card
-    shows the full title."""
+def _short_title(passage: Passage) -> str:
+    """The document's English name for a lead ('Packaging Act'), so two laws of a jurisdiction
+    are told apart; '' without one or when it holds a number (every number an answer states
+    must stand in the passage it cites: not "Key Environmental Statistics 2022")."""
+    return passage.short_title if not re.search(r"\d", passage.short_title) else ""
+
+
+def _title_name(title: str) -> str:
+    """For a document without a short title (an upload), the name its title gives in brackets
+    (an English name or a short title: "报废机动车回收管理办法 (Measures for …)", "… (VerpackG)");
+    '' without one, since a long native title would turn the lead into that language, or when
+    the name holds a number. The source card shows the full title."""
     _, _, rest = title.partition(" (")
     name = re.sub(r"\s*\([^()]*\)", "", rest[:-1] if rest.endswith(")") else rest).strip()
-    return f" of {name}" if name and name.isascii() and not re.search(r"\d", name) else ""
+    return name if name and name.isascii() and not re.search(r"\d", name) else ""
 
 
 # The label words of German and Dutch law, in English: the lead speaks English, the quote and
