@@ -347,10 +347,10 @@ class Ding:
         """English senses of the nouns (with ``modifiers``, the adjectives and adverbs too) of
         German ``text``, in its order, each once: a word-by-word gloss for a reader without
         German, not a translation ("eine kostenfreie Rückgabe … unverzüglich": 'free of charge
-        surrender', 'promptly'), an adjective with the noun it stands before. A noun before a number is a reference ("Absatz 1", "Anlage
-        5"), not content. Of more than ``limit`` words the rarest in general German (wordfreq)
-        are kept, since the common ones ('person', 'year', 'other') say least about what a
-        sentence rules.
+        surrender', 'promptly'), an adjective with the noun it stands before. A noun before a
+        number is a reference ("Absatz 1", "Anlage 5"), not content. Of more than ``limit``
+        words the rarest in general German (wordfreq) are kept, since the common ones ('person',
+        'year', 'other') say least about what a sentence rules.
 
         >>> Ding.load("/usr/share/trans/de-en").gloss("Baustoffe auf Gipsbasis, Beton, Ziegel")
         ['building material', 'plaster base line', 'concrete', 'brick']
@@ -360,8 +360,9 @@ class Ding:
                        + [(m.start(), m.group(), self.modifier) for m in _GERMAN_MODIFIER.finditer(text) if modifiers],
                        key=lambda found: found[0])
         words: dict[str, str] = {}  # word -> sense, first occurrence order
-        attribute = ""  # the sense of an adjective right before the next word
+        attribute = ""  # the sense of an adjective right before this word
         for i, (start, word, sense_of) in enumerate(found):
+            before, attribute = attribute, ""
             if word in words or word.lower() in _STOPWORDS:
                 continue
             sense = sense_of(word)
@@ -369,9 +370,8 @@ class Ding:
                     and found[i + 1][0] == start + len(word) + 1:
                 attribute = sense  # "unabhängigen Sachverständigen": one 'independent expert', not two words
                 continue
-            if attribute and sense and sense_of == self.sense:
-                sense = f"{attribute} {sense}"
-            attribute = ""
+            if before and sense and sense_of == self.sense:
+                sense = f"{before} {sense}"
             if sense and sense not in words.values():
                 words[word] = sense
         kept = set(sorted(words, key=lambda w: zipf_frequency(w, "de"))[:limit])
