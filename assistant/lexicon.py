@@ -360,18 +360,20 @@ class Ding:
                        + [(m.start(), m.group(), self.modifier) for m in _GERMAN_MODIFIER.finditer(text) if modifiers],
                        key=lambda found: found[0])
         words: dict[str, str] = {}  # word -> sense, first occurrence order
-        attribute = ""  # the sense of an adjective right before this word
+        attribute: tuple[str, str] | None = None  # (word, sense) of an adjective right before this word
         for i, (start, word, sense_of) in enumerate(found):
-            before, attribute = attribute, ""
+            before, attribute = attribute, None
             if word in words or word.lower() in _STOPWORDS:
                 continue
             sense = sense_of(word)
             if sense_of == self.modifier and sense and i + 1 < len(found) and found[i + 1][2] == self.sense \
                     and found[i + 1][0] == start + len(word) + 1:
-                attribute = sense  # "unabhängigen Sachverständigen": one 'independent expert', not two words
+                attribute = (word, sense)  # "unabhängigen Sachverständigen": one 'independent expert', not two words
                 continue
-            if before and sense and sense_of == self.sense:
-                sense = f"{before} {sense}"
+            if before and sense:
+                sense = f"{before[1]} {sense}"
+            elif before:  # a noun without a sense leaves its adjective standing alone
+                word, sense = before
             if sense and sense not in words.values():
                 words[word] = sense
         kept = set(sorted(words, key=lambda w: zipf_frequency(w, "de"))[:limit])

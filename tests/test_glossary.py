@@ -84,8 +84,10 @@ def test_ding_glosses_a_german_sentence_word_by_word():
     assert ding.gloss("eine kostenfreie Rückgabe, unverzüglich") == ["free of charge surrender", "promptly"]
     assert ding.gloss("von einem unabhängigen Sachverständigen") == ["independent expert"]
     assert ding.gloss("kostenfrei. Rückgabe") == ["free of charge", "surrender"]
-    # One before a noun glossed already is dropped with it, not given to the next noun.
+    # One before a noun glossed already is dropped with it, not given to the next noun; one
+    # before a noun Ding has no sense for stands alone.
     assert ding.gloss("Rückgabe, kostenfreie Rückgabe, Batterie") == ["surrender", "battery"]
+    assert ding.gloss("eine kostenfreie Qwertzuiop und Batterie") == ["free of charge", "battery"]
     assert ding.modifier("sonstige") == "other" and ding.modifier("organischer") == "organic"
     assert ding.modifier("Rückgabe") == ""  # a noun is no modifier
 
