@@ -71,7 +71,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class KeywordSide:
-    """What the search of one scope needs besides the question's embedding (see :meth:`HybridRetriever.keyword_side`)."""
+    """What the search of one scope needs besides the question's embedding
+    (see :meth:`HybridRetriever.keyword_side`)."""
 
     query: str  # the question, without the words naming the scope's documents
     allowed: np.ndarray | None  # the chunks the scope admits (None: all)
@@ -298,8 +299,9 @@ class HybridRetriever:
         translations = self.glossary.translations(query)
         rankings = []
         for language, q in [("en", query)] + [(lang, q) for lang, q in translations.items() if q]:
-            rankings.append((language, [(cid, s) for cid, s in self.keyword.search(q, k=pool * 4, language=language)
-                                        if cid in self.chunks and (allowed is None or allowed[self.dense.row[cid]])][:pool]))
+            hits = [(cid, s) for cid, s in self.keyword.search(q, k=pool * 4, language=language)
+                    if cid in self.chunks and (allowed is None or allowed[self.dense.row[cid]])][:pool]
+            rankings.append((language, hits))
         return KeywordSide(query, allowed, self._target_languages(filters), translations,
                            self.glossary.untranslated(query), rankings)
 
