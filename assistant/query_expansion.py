@@ -104,12 +104,13 @@ class Glossary:
                     found.append(term)
         return found
 
-    def translations(self, query: str) -> dict[str, str]:
-        """Per language, the equivalents of the query's glossary terms (empty when none), and in
-        Chinese the dictionary's headwords for the rest of its content words."""
+    def translations(self, query: str, dictionaries: bool = True) -> dict[str, str]:
+        """Per language, the equivalents of the query's glossary terms (empty when none), and,
+        with ``dictionaries``, in Chinese and German the general dictionaries' headwords for the
+        rest of its content words."""
         found = self.terms_in(query)
         out = {lang: " ".join(v for t in found for v in self.entries[t][lang]) for lang in LANGUAGES}
-        for lang, (dictionary, limit) in self._dictionaries().items():
+        for lang, (dictionary, limit) in (self._dictionaries() if dictionaries else {}).items():
             extra = [h for term in self._uncovered(query, [t for t in found if self.entries[t][lang]])
                      for h in dictionary.translate(term, limit)]
             out[lang] = " ".join(dict.fromkeys(out[lang].split() + extra))

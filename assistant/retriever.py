@@ -212,10 +212,9 @@ class HybridRetriever:
         """The ``k`` best chunks; ``learned=False`` keeps the fusion's order though a ranker is set."""
         if not self.chunks:
             return []
-        chosen = filters or SearchFilters()
-        sides = _KEYWORD_SIDE.submit(lambda: [(scope, self.keyword_side(query, scope, pool))
-                                              for scope in self.scopes(query, chosen)])
-        vector = self.embedder.embed_query(query)  # once, whatever the number of scopes
+        scopes = self.scopes(query, filters or SearchFilters())
+        sides = _KEYWORD_SIDE.submit(lambda: [(scope, self.keyword_side(query, scope, pool)) for scope in scopes])
+        vector = self.embedder.embed_query(self.embedding_text(query, scopes))  # once, whatever the number of scopes
         per = [self._search(query, vector, k, scope, pool, learned, side) for scope, side in sides.result()]
         if len(per) == 1:
             return per[0]
@@ -228,6 +227,25 @@ class HybridRetriever:
                     out.append(hits[rank])
                     seen.add(hits[rank].chunk.chunk_id)
         return out
+
+    def embedding_text(self, query: str, scopes: list[SearchFilters]) -> str:
+        """What the dense side embeds for ``query`` searched in ``scopes``: the question followed
+        by its glossary terms' equivalents in the one language other than English the scopes aim
+        at ("… German … packaging …" gains "Verpackungen"). The small multilingual embedder places
+        an English question nearer law text in another language when the question carries some of
+        that language's terms. The general dictionaries' headwords stay out: their wrong senses
+        blur the embedding, and their length slows it. A question aiming at several languages,
+        or none, is embedded as asked.
+
+        >>> q = "What recycling quotas does Germany set for plastic packaging?"
+        >>> retriever.embedding_text(q, retriever.scopes(q, SearchFilters()))
+        'What recycling quotas does Germany set for plastic packaging? Kunststoffverpackung Recyclingquote'
+        """
+        languages = set().union(*(self._target_languages(scope) for scope in scopes)) - {"en"}
+        if len(languages) != 1:
+            return query
+        translation = self.glossary.translations(query, dictionaries=False)[languages.pop()]
+        return f"{query} {translation}" if translation else query
 
     def named_documents(self, query: str) -> list[str]:
         return [d for d in self.names.mentioned(query) if d in self.doc_languages]

@@ -38,8 +38,9 @@ def pools(retriever: HybridRetriever, split: str = "dev") -> list[tuple[str, np.
     for q in (q for q in load_questions(split=split) if q.answerable):
         doc = q.gold[0].file
         query = rewrite(q.question, q.history)
-        vector = retriever.embedder.embed_query(query)
-        for scope in retriever.scopes(query, SearchFilters()):
+        scopes = retriever.scopes(query, SearchFilters())
+        vector = retriever.embedder.embed_query(retriever.embedding_text(query, scopes))
+        for scope in scopes:
             ordered, signals = retriever.candidates(query, vector, scope)
             top = ordered[: retriever.ranker_top]
             labels = np.array([any(gold_holds(c.chunk, g) for g in q.gold) for c in top])

@@ -8,7 +8,7 @@ from assistant.followup import rewrite
 from assistant.retriever import HybridRetriever
 from circularbench.cli import app
 from circularbench.types import SearchFilters
-from evals.dataset import load_questions
+from evals.dataset import gold_holds, load_questions
 from evals.retrieval_eval import evaluate
 from indexer.ledger import Ledger
 from indexer.vector_store import VectorStore
@@ -43,6 +43,34 @@ def test_english_question_finds_the_german_quota_paragraph(real_index, embedder)
     retriever = HybridRetriever.open(settings, embedder)
     hits = retriever.search("What recycling quotas does Germany's packaging law set for plastics?", k=10)
     assert any(h.chunk.doc_id == "de_verpackg_verpackungsgesetz" and h.chunk.section == "§ 16" for h in hits)
+
+
+def test_a_question_aimed_at_one_foreign_language_is_embedded_with_its_glossary_terms(real_index, embedder):
+    settings, _ = real_index
+    retriever = HybridRetriever.open(settings, embedder)
+
+    def embedded(question: str) -> str:
+        return retriever.embedding_text(question, retriever.scopes(question, SearchFilters()))
+
+    german = "What recycling quotas does Germany set for plastic packaging?"
+    assert embedded(german) == f"{german} Kunststoffverpackung Recyclingquote"  # not Ding's 'garnitur reihe' for 'set'
+    for asked in ("How do Germany and the Netherlands collect packaging waste?",  # two languages
+                  "What is a circular economy?",  # none named
+                  "What does the PPWR say about reusable packaging?"):  # an English document
+        assert embedded(asked) == asked
+    # What it is for: English questions about foreign law meet their passages more often on the dense side alone.
+    questions = [q for q in load_questions(split="dev") if q.category == "cross-lingual"]
+
+    def dense_hits(text_of) -> int:
+        found = 0
+        for q in questions:
+            query = rewrite(q.question, q.history)
+            scope = retriever.scopes(query, SearchFilters())
+            top = retriever.dense_search(embedder.embed_query(text_of(query, scope)), 5, retriever.allowed(scope[0]))
+            found += any(gold_holds(c, g) for c, _ in top for g in q.gold)
+        return found
+
+    assert dense_hits(retriever.embedding_text) > dense_hits(lambda query, _: query)
 
 
 def test_jurisdiction_filter(real_index, embedder):
