@@ -2,7 +2,8 @@
 
 * The keyword side searches the question as asked and, through a domain glossary, its terms
   in German, Chinese and Dutch, each as a ranking of its own (analysed in its language); the
-  dense side uses the multilingual embedder on the question. All rankings are fused by
+  dense side uses the multilingual embedder on the question, followed by its glossary terms in
+  the one foreign language it targets, if any (see embedding_text). All rankings are fused by
   reciprocal rank; a translated ranking counts fully only for a language the question targets
   (through a named jurisdiction or document), else with ``translated_weight``, so a word with a
   glossary entry cannot flood an English question with German, Chinese and Dutch passages.
