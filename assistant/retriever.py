@@ -245,7 +245,8 @@ class HybridRetriever:
         languages = set().union(*(self._target_languages(scope) for scope in scopes)) - {"en"}
         if len(languages) != 1:
             return query
-        translation = self.glossary.translations(query, dictionaries=False)[languages.pop()]
+        # A language the glossary lacks (an uploaded Polish law, a filter for French) adds nothing.
+        translation = self.glossary.translations(query, dictionaries=False).get(languages.pop(), "")
         return f"{query} {translation}" if translation else query
 
     def named_documents(self, query: str) -> list[str]:

@@ -58,6 +58,8 @@ def test_a_question_aimed_at_one_foreign_language_is_embedded_with_its_glossary_
                   "What is a circular economy?",  # none named
                   "What does the PPWR say about reusable packaging?"):  # an English document
         assert embedded(asked) == asked
+    french = SearchFilters(languages=["fr"])  # a language the glossary lacks: searched, not a server error
+    assert retriever.embedding_text(german, [french]) == german and retriever.search(german, k=3, filters=french) == []
     # What it is for: English questions about foreign law meet their passages more often on the dense side alone.
     questions = [q for q in load_questions(split="dev") if q.category == "cross-lingual"]
 
